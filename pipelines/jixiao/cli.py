@@ -1,0 +1,127 @@
+"""The ``jixiao`` command.
+
+``jixiao parse`` imports only the parsing library, so that it starts fast; the load,
+report and export commands import the warehouse and Dagster code when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INPUT = 2  # the input was refused (a ParseError): one line on stderr says why
+EXIT_INTERNAL = 3  # a bug: one line on stderr, the traceback with --debug
+
+
+def _parse_command(args: argparse.Namespace) -> int:
+    from .parser import parse_pdf
+
+    extractions = parse_pdf(args.file, year=args.year, max_pages=args.max_pages)
+    if len(extractions) > 1 and args.single:
+        from .parser import MultipleTablesError
+
+        names = ", ".join(e.document.department or "?" for e in extractions)
+        raise MultipleTablesError(
+            f"the file holds {len(extractions)} departments' tables ({names}); drop --single to get them all",
+            source=args.file,
+        )
+    if args.format == "json":
+        docs = [e.to_dict() for e in extractions]
+        payload: Any = docs[0] if len(docs) == 1 else docs
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=args.indent)
+        sys.stdout.write("\n")
+    else:
+        from .parse_report import render_extraction
+
+        sys.stdout.write("\n\n".join(render_extraction(e) for e in extractions) + "\n")
+    return EXIT_OK
+
+
+def _load_command(args: argparse.Namespace) -> int:
+    from .load.cli import run_load
+
+    return run_load(args)
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    from .report.cli import run_report
+
+    return run_report(args)
+
+
+def _export_command(args: argparse.Namespace) -> int:
+    from .export import run_export
+
+    return run_export(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="jixiao",
+        description="Budget performance targets (项目支出绩效目标表) from published PDFs into DuckDB.",
+    )
+    ap.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="extract the performance table of one PDF")
+    p.add_argument("file", help="a budget PDF (a full 部门预算 or the table alone)")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--year", type=int, help="the budget year, overriding what the document says")
+    p.add_argument("--single", action="store_true", help="fail if the file holds more than one table")
+    p.add_argument("--max-pages", type=int, default=2000, help="refuse documents longer than this")
+    p.add_argument("--indent", type=int, default=1, help="JSON indent (0 for one line per document)")
+    p.set_defaults(func=_parse_command)
+
+    lo = sub.add_parser("load", help="load the documents of a manifest into the warehouse")
+    lo.add_argument(
+        "--manifest", action="append", help="sources/*.yaml manifest(s); default: the bundled samples"
+    )
+    lo.add_argument("--warehouse", help="the DuckDB file to publish (default: data/warehouse.duckdb)")
+    lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
+    lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    lo.set_defaults(func=_load_command)
+
+    r = sub.add_parser("report", help="write a self-contained HTML report for one department")
+    r.add_argument("--department", required=True)
+    r.add_argument("--years", help="a range such as 2023-2026")
+    r.add_argument("--out", help="the HTML file to write")
+    r.add_argument("--warehouse", help="the DuckDB file to read")
+    r.set_defaults(func=_report_command)
+
+    e = sub.add_parser("export", help="write every mart as Parquet or CSV, with a Fiscal Data Package")
+    e.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    e.add_argument("--out", help="the folder to write")
+    e.add_argument("--warehouse", help="the DuckDB file to read")
+    e.set_defaults(func=_export_command)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .parser.errors import ParseError
+
+    try:
+        return int(args.func(args))
+    except ParseError as exc:
+        print(f"jixiao: error: {exc.describe()}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("jixiao: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"jixiao: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""From cut-up table rows to the extraction's records (rows and indicators)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .categories import normalize_levels
+from .errors import TextParseError
+from .geometry import Line
+from .header import (
+    AMOUNT_PREFIX,
+    GOAL,
+    IND_NAME,
+    INDICATORS,
+    LEVEL1,
+    LEVEL2,
+    NAME,
+    PERIOD_TARGET,
+    PROJECT,
+    TARGET,
+)
+from .indicators import is_withheld, parse_indicator_cell
+from .model import STANDARD_AMOUNT_KEYS, Indicator, Row
+from .segment import Cells, IndicatorRow, ProjectBlock, Slot, UnitBlock, has_amount, is_total_text
+from .targets import parse_target
+from .text import INDENT_CHARS, join_lines, parse_amount, squash
+
+
+def cell_text(lines: Iterable[Line]) -> str | None:
+    return join_lines(ln.text for ln in lines)
+
+
+@dataclass
+class Built:
+    rows: list[Row] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_amounts(
+    cells: Cells, amount_keys: Sequence[str], page: int, warnings: list[str]
+) -> dict[str, Decimal | None]:
+    amounts: dict[str, Decimal | None] = dict.fromkeys(STANDARD_AMOUNT_KEYS)
+    for key in amount_keys:
+        text = cell_text(cells.get(AMOUNT_PREFIX + key, []))
+        try:
+            amounts[key] = parse_amount(text)
+        except TextParseError:
+            warnings.append(f"page {page}: {key} cell {text!r} is not an amount; left empty")
+            amounts[key] = None
+    return amounts
+
+
+def _merge_cells(into: Cells, more: Cells) -> None:
+    for role, lines in more.items():
+        into.setdefault(role, []).extend(lines)
+
+
+# ---------------------------------------------------------------- compact
+
+
+def _identity(cells: Cells) -> tuple[str, str]:
+    name = squash(cell_text(cells.get(NAME, [])) or cell_text(cells.get(PROJECT, [])))
+    total = squash(cell_text(cells.get(AMOUNT_PREFIX + "total", [])))
+    return name, total
+
+
+def stitch_slots(pages: Sequence[list[Slot]]) -> list[Slot]:
+    """Join the pages' slots, merging a row broken across a page break into one."""
+    out: list[Slot] = []
+    for slots in pages:
+        for i, slot in enumerate(slots):
+            if i == 0 and out and (slot.lead or _continues(out[-1].cells, slot.cells)):
+                _merge_cells(out[-1].cells, slot.cells)
+                continue
+            out.append(slot)
+    return out
+
+
+def _continues(prev: Cells, first: Cells) -> bool:
+    """The first slot on a page continues the last one: one of the two parts lacks the
+    row's identity (amounts), or the part repeats it."""
+    if not has_amount(prev):
+        return True
+    if not has_amount(first):
+        return True
+    return _identity(prev) == _identity(first) and bool(_identity(first)[0])
+
+
+def build_compact(slots: list[Slot], amount_keys: Sequence[str]) -> Built:
+    out = Built()
+    unit: str | None = None
+    for slot in slots:
+        cells = slot.cells
+        name_lines = cells.get(NAME) or cells.get(PROJECT) or []
+        name = cell_text(name_lines)
+        amounts = read_amounts(cells, amount_keys, slot.page, out.warnings)
+        goal = cell_text(cells.get(GOAL, []))
+        raw = cell_text(cells.get(INDICATORS, []))
+        indented = bool(name_lines) and name_lines[0].text[:1] in INDENT_CHARS
+        if name is None and goal is None and raw is None and all(v is None for v in amounts.values()):
+            continue
+        if name is not None and is_total_text(name):
+            out.rows.append(Row("total", None, None, amounts, goal, raw, True, slot.page))
+            continue
+        if indented or goal is not None or raw is not None:
+            withheld = is_withheld(goal) or is_withheld(raw)
+            row = Row("project", unit, name, amounts, goal, raw, not withheld, slot.page)
+            if name is None:
+                row.warnings.append("project row without a name")
+            out.rows.append(row)
+            if not withheld:
+                for p in parse_indicator_cell(raw):
+                    out.indicators.append(
+                        Indicator(
+                            unit,
+                            name,
+                            p.seq,
+                            p.level1,
+                            p.level2,
+                            p.name,
+                            p.period_target,
+                            p.annual_target,
+                            p.op,
+                            p.value,
+                            p.value_unit,
+                            slot.page,
+                        )  # type: ignore[arg-type]
+                    )
+            continue
+        unit = name
+        out.rows.append(Row("unit", name, None, amounts, None, None, True, slot.page))
+    return out
+
+
+# ---------------------------------------------------------------- long
+
+
+def stitch_units(pages: Sequence[list[UnitBlock]]) -> list[UnitBlock]:
+    """Join the pages' unit blocks and project blocks across page breaks."""
+    units: list[UnitBlock] = []
+    for blocks in pages:
+        for i, block in enumerate(blocks):
+            if i == 0 and units and (block.lead or not units[-1].lines or _same_unit(units[-1], block)):
+                last = units[-1]
+                if not last.lines:
+                    last.lines = block.lines
+                _join_projects(last, block.projects)
+                continue
+            units.append(block)
+    return units
+
+
+def _same_unit(a: UnitBlock, b: UnitBlock) -> bool:
+    return bool(a.lines) and squash(cell_text(a.lines)) == squash(cell_text(b.lines))
+
+
+def _join_projects(unit: UnitBlock, more: list[ProjectBlock]) -> None:
+    for i, block in enumerate(more):
+        if i == 0 and unit.projects and not block.total:
+            last = unit.projects[-1]
+            if (
+                block.lead
+                or not has_amount(last.cells)
+                or (_identity(last.cells) == _identity(block.cells) and _identity(block.cells)[0])
+            ):
+                _merge_cells(last.cells, block.cells)
+                last.indicators.extend(block.indicators)
+                continue
+        unit.projects.append(block)
+
+
+def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
+    out = Built()
+    for ub in units:
+        unit = cell_text(ub.lines)
+        for pb in ub.projects:
+            cells = pb.cells
+            amounts = read_amounts(cells, amount_keys, pb.page, out.warnings)
+            if pb.total:
+                out.rows.append(Row("total", None, None, amounts, None, None, True, pb.page))
+                continue
+            project = cell_text(cells.get(PROJECT, []) or cells.get(NAME, []))
+            goal = cell_text(cells.get(GOAL, []))
+            if project is None or squash(project) in {"小计", "合计"}:
+                if pb.indicators or goal:
+                    pass  # a project without a name: kept below with a warning
+                elif any(v is not None for v in amounts.values()):
+                    out.rows.append(Row("unit", unit, None, amounts, None, None, True, pb.page))
+                    continue
+                else:
+                    continue
+            ind_texts = [_indicator_texts(r) for r in pb.indicators]
+            withheld = is_withheld(goal) or any(
+                is_withheld(t.get(IND_NAME) or t.get(LEVEL1)) for t in ind_texts
+            )
+            row = Row("project", unit, project, amounts, goal, None, not withheld, pb.page)
+            if project is None:
+                row.warnings.append("project row without a name")
+            out.rows.append(row)
+            if withheld:
+                continue
+            seq = 0
+            for r, texts in zip(pb.indicators, ind_texts, strict=True):
+                if not any(texts.values()):
+                    continue
+                seq += 1
+                level1, level2 = normalize_levels(texts.get(LEVEL1), texts.get(LEVEL2))
+                annual = _clean(texts.get(TARGET))
+                target = parse_target(annual)
+                out.indicators.append(
+                    Indicator(
+                        unit,
+                        project,
+                        seq,
+                        level1,
+                        level2,
+                        texts.get(IND_NAME),
+                        _clean(texts.get(PERIOD_TARGET)),
+                        annual,
+                        target.op,
+                        target.value,
+                        target.unit,
+                        r.page,
+                    )
+                )
+    return out
+
+
+def _indicator_texts(row: IndicatorRow) -> dict[str, str | None]:
+    return {
+        role: cell_text(row.cells.get(role, [])) for role in (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
+    }
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    t = text
+    while t and t[-1] in "。；;":
+        t = t[:-1]
+    return t or None

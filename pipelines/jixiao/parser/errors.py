@@ -1,0 +1,74 @@
+"""Typed errors raised by the parser.
+
+Every failure the parser can detect is a :class:`ParseError` subclass with a stable
+``kind`` code (recorded by the pipeline in its load-errors table) and a message that
+names the document and, where it applies, the page.
+"""
+
+from __future__ import annotations
+
+
+class ParseError(Exception):
+    """Base class of everything the parsing library raises on bad input."""
+
+    kind: str = "parse_error"
+
+    def __init__(self, message: str, *, source: str | None = None, page: int | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.page = page
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = self.source or "<input>"
+        if self.page is not None:
+            where += f", page {self.page}"
+        return f"{where}: {self.message} [{self.kind}]"
+
+
+class EmptyFileError(ParseError):
+    kind = "empty_file"
+
+
+class NotPdfError(ParseError):
+    kind = "not_pdf"
+
+
+class CorruptPdfError(ParseError):
+    kind = "corrupt_pdf"
+
+
+class EncryptedPdfError(ParseError):
+    kind = "encrypted"
+
+
+class NoTextLayerError(ParseError):
+    kind = "no_text_layer"
+
+
+class NoPerformanceTableError(ParseError):
+    kind = "no_performance_table"
+
+
+class UnmappedColumnsError(ParseError):
+    """The table was found but its header could not be mapped to known columns."""
+
+    kind = "unmapped_columns"
+
+
+class MultipleTablesError(ParseError):
+    """The file holds more than one department's table and the caller asked for one."""
+
+    kind = "multiple_tables"
+
+
+class LimitExceededError(ParseError):
+    """A size, page-count or time limit set by the caller was exceeded."""
+
+    kind = "limit_exceeded"
+
+
+class TextParseError(ParseError):
+    """A piece of cell text (indicator, amount) could not be read."""
+
+    kind = "text_parse_error"

@@ -1,0 +1,210 @@
+"""What the table reader sees of a page: glyphs, text lines and ruling segments.
+
+Built once per page from pdfplumber's objects, then pdfplumber's page is released.
+Coordinates are PDF points, ``top`` measured from the top of the (rotated) page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Rules shorter than this are the thickness edges of thin filled rectangles, not rules.
+MIN_RULE_LENGTH = 3.0
+#: Edges closer than this (perpendicular) are one rule drawn twice (rect mode, fill mode).
+RULE_MERGE_TOLERANCE = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(slots=True)
+class Line:
+    """Glyphs on one baseline within one column (or one page-wide band)."""
+
+    glyphs: list[Glyph]
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.glyphs.sort(key=lambda g: g.x0)
+        ink = [g for g in self.glyphs if not g.blank] or self.glyphs
+        self.x0 = min(g.x0 for g in ink)
+        self.x1 = max(g.x1 for g in ink)
+        self.top = min(g.top for g in self.glyphs)
+        self.bottom = max(g.bottom for g in self.glyphs)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A ruling: ``pos`` is y for horizontal rules, x for vertical ones."""
+
+    pos: float
+    start: float
+    end: float
+
+    def covers(self, value: float, slack: float = 0.5) -> bool:
+        return self.start - slack <= value <= self.end + slack
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class PageGeometry:
+    number: int  # 1-based physical page
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    hrules: list[Segment] = field(default_factory=list)
+    vrules: list[Segment] = field(default_factory=list)
+
+    def glyphs_in(self, x0: float, x1: float, top: float, bottom: float) -> list[Glyph]:
+        return [g for g in self.glyphs if x0 <= g.xc <= x1 and top <= g.yc <= bottom]
+
+    def hrules_between(self, top: float, bottom: float) -> list[Segment]:
+        return [s for s in self.hrules if top < s.pos < bottom]
+
+
+def _merge_segments(raw: Iterable[tuple[float, float, float]]) -> list[Segment]:
+    """Merge collinear, overlapping or touching segments (pos, start, end)."""
+    items = sorted(raw)
+    # group by position
+    groups: list[list[tuple[float, float, float]]] = []
+    for item in items:
+        if groups and item[0] - groups[-1][-1][0] <= RULE_MERGE_TOLERANCE:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    out: list[Segment] = []
+    for group in groups:
+        pos = sum(p for p, _, _ in group) / len(group)
+        spans = sorted((s, e) for _, s, e in group)
+        cur_s, cur_e = spans[0]
+        for s, e in spans[1:]:
+            if s <= cur_e + RULE_MERGE_TOLERANCE * 2:
+                cur_e = max(cur_e, e)
+            else:
+                out.append(Segment(pos, cur_s, cur_e))
+                cur_s, cur_e = s, e
+        out.append(Segment(pos, cur_s, cur_e))
+    return [s for s in out if s.length >= MIN_RULE_LENGTH]
+
+
+def rules_from_edges(edges: Sequence[dict[str, Any]]) -> tuple[list[Segment], list[Segment]]:
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    for e in edges:
+        x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
+        if e.get("orientation") == "h" or (bottom - top) < 1.0 <= (x1 - x0):
+            horizontal.append(((top + bottom) / 2, x0, x1))
+        elif e.get("orientation") == "v" or (x1 - x0) < 1.0 <= (bottom - top):
+            vertical.append(((x0 + x1) / 2, top, bottom))
+    return _merge_segments(horizontal), _merge_segments(vertical)
+
+
+def page_geometry(page: Any, number: int) -> PageGeometry:
+    """Read a pdfplumber page into a :class:`PageGeometry` (chars and edges only)."""
+    glyphs = [
+        Glyph(
+            c["text"],
+            float(c["x0"]),
+            float(c["x1"]),
+            float(c["top"]),
+            float(c["bottom"]),
+            float(c.get("size") or (c["bottom"] - c["top"])),
+        )
+        for c in page.chars
+        if c.get("upright", True) and c["text"]
+    ]
+    glyphs = _dedupe(glyphs)
+    hrules, vrules = rules_from_edges(page.edges)
+    return PageGeometry(number, float(page.width), float(page.height), glyphs, hrules, vrules)
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop glyphs drawn twice at (almost) the same place (fake bold, overprinting)."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for g in glyphs:
+        key = (g.text, round(g.x0), round(g.top))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(g)
+    return out
+
+
+def cluster_lines(glyphs: Iterable[Glyph]) -> list[Line]:
+    """Group glyphs into lines by baseline (top), in reading order."""
+    ordered = sorted(glyphs, key=lambda g: (g.top, g.x0))
+    lines: list[list[Glyph]] = []
+    anchor_top = anchor_size = 0.0
+    for g in ordered:
+        if lines and g.top - anchor_top <= 0.45 * max(anchor_size, g.size):
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+            anchor_top, anchor_size = g.top, g.size
+    out = []
+    for ln in lines:
+        if all(g.blank for g in ln):
+            continue
+        out.append(Line(ln))
+    return out
+
+
+def split_fragments(line: Line, vrules: Sequence[Segment] = (), gap_factor: float = 0.6) -> list[Line]:
+    """Split a line where glyphs are far apart or a vertical rule runs between them."""
+    frags: list[list[Glyph]] = []
+    prev: Glyph | None = None
+    for g in line.glyphs:
+        if prev is not None:
+            gap = g.x0 - prev.x1
+            ruled = any(prev.x1 - 0.5 <= v.pos <= g.x0 + 0.5 and v.covers(g.yc, slack=1.0) for v in vrules)
+            if ruled or gap > gap_factor * max(g.size, prev.size):
+                frags.append([])
+        if not frags:
+            frags.append([])
+        frags[-1].append(g)
+        prev = g
+    return [Line(f) for f in frags if any(not g.blank for g in f)]

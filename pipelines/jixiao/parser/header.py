@@ -1,0 +1,265 @@
+"""Finding the table header on a page and mapping its columns by their text.
+
+Columns are mapped by what the header says, never by position: the same table is
+published with and without 财政专户拨款, with extra 一般公共预算 / 政府性基金 columns, in a
+compact layout (one row per project) or a long one (one row per indicator).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .geometry import Line, PageGeometry, Segment, cluster_lines, split_fragments
+from .text import squash
+
+# Column roles.
+NAME = "name"  # compact: 项目名称（资金使用单位）
+UNIT = "unit"  # long: 单位名称
+PROJECT = "project"  # long: 项目名称
+GOAL = "goal"
+INDICATORS = "indicators"  # compact: the whole indicator cell
+LEVEL1 = "level1"
+LEVEL2 = "level2"
+IND_NAME = "indicator_name"
+PERIOD_TARGET = "period_target"
+TARGET = "annual_target"
+GROUP = "group"  # a parent header over other columns (资金来源, 其中)
+AMOUNT_PREFIX = "amount:"
+
+INDICATOR_PARTS = (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
+
+# (role, substrings of the squashed header text), first match wins: specific before general.
+_VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (NAME, ("项目名称（资金使用单位", "项目名称(资金使用单位", "单位名称（项目名称", "单位名称(项目名称")),
+    (PERIOD_TARGET, ("实施周期指标值", "实施期指标值", "实施期目标值", "周期指标值")),
+    (TARGET, ("年度指标值", "年度目标值", "指标值", "目标值")),
+    (LEVEL1, ("一级指标",)),
+    (LEVEL2, ("二级指标",)),
+    (IND_NAME, ("三级指标", "指标名称", "绩效指标名称")),
+    (GOAL, ("年度绩效目标", "绩效目标", "年度目标", "项目目标", "总体目标")),
+    (INDICATORS, ("绩效指标",)),
+    (AMOUNT_PREFIX + "general_public_budget", ("一般公共预算",)),
+    (AMOUNT_PREFIX + "government_fund", ("政府性基金",)),
+    (AMOUNT_PREFIX + "prior_year_carryover", ("上年结转", "上年结余")),
+    (AMOUNT_PREFIX + "fiscal_special_account", ("财政专户",)),
+    (AMOUNT_PREFIX + "fiscal_appropriation", ("财政拨款",)),
+    (AMOUNT_PREFIX + "other_funds", ("其他资金", "其他收入", "其它资金")),
+    (AMOUNT_PREFIX + "total", ("总计", "合计", "金额", "资金总额", "预算数", "项目资金")),
+    (UNIT, ("单位名称", "资金使用单位", "预算单位", "使用单位")),
+    (PROJECT, ("项目名称",)),
+    (GROUP, ("资金来源", "其中", "资金构成")),
+)
+#: Words that only a header row contains (used to find it).
+HEADER_KEYWORDS = ("总计", "绩效目标", "绩效指标", "项目名称", "单位名称", "年度目标", "一级指标", "指标值")
+#: Complete header texts: two of these stacked are two cells, not one wrapped cell.
+_COMPLETE = {
+    "总计",
+    "合计",
+    "财政拨款",
+    "财政专户拨款",
+    "其他资金",
+    "绩效目标",
+    "绩效指标",
+    "年度目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "单位名称",
+    "项目名称",
+    "一般公共预算",
+    "政府性基金",
+    "上年结转",
+    "资金来源",
+    "其中",
+    "年度指标值",
+    "实施周期指标值",
+}
+
+
+def header_role(text: str) -> str | None:
+    t = squash(text)
+    if not t:
+        return None
+    for role, keys in _VOCABULARY:
+        if any(k in t for k in keys):
+            return role
+    return None
+
+
+def is_amount_role(role: str | None) -> bool:
+    return bool(role) and role.startswith(AMOUNT_PREFIX)  # type: ignore[union-attr]
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    role: str | None
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Header:
+    """The header of the table as found on one page."""
+
+    cells: list[HeaderCell]  # leaf columns, left to right
+    top: float  # top of the header band (the table's top edge)
+    bottom: float  # bottom of the header band: the body starts here
+    parents: list[HeaderCell]
+    currency_hint: str | None = None  # 金额（万元）
+
+    @property
+    def layout(self) -> str:
+        roles = {c.role for c in self.cells}
+        return "long" if roles & {LEVEL1, IND_NAME, TARGET} else "compact"
+
+    def roles(self) -> list[str | None]:
+        return [c.role for c in self.cells]
+
+
+def _band_lines(geom: PageGeometry) -> list[Line]:
+    return cluster_lines(geom.glyphs)
+
+
+def find_header(geom: PageGeometry, *, below: float = 0.0) -> Header | None:
+    """Find the column header of a performance table on this page, if it has one."""
+    lines = [ln for ln in _band_lines(geom) if ln.top >= below]
+    first: Line | None = None
+    for ln in lines:
+        t = squash(ln.text)
+        hits = sum(1 for k in HEADER_KEYWORDS if k in t)
+        if hits >= 2 or (hits == 1 and _line_is_header_only(ln, geom)):
+            first = ln
+            break
+    if first is None:
+        return None
+    band_top, band_bottom = _header_band(geom, lines, first)
+    glyphs = [g for g in geom.glyphs if band_top - 0.5 <= g.yc <= band_bottom and not g.blank]
+    fragments: list[Line] = []
+    for ln in cluster_lines(glyphs):
+        fragments.extend(split_fragments(ln, geom.vrules))
+    cells = _merge_wrapped(fragments, geom.hrules)
+    return _build_header(cells, band_top, band_bottom)
+
+
+def _line_is_header_only(line: Line, geom: PageGeometry) -> bool:
+    frags = split_fragments(line, geom.vrules)
+    return len(frags) >= 3 and sum(1 for f in frags if header_role(f.text)) >= 3
+
+
+def _header_band(geom: PageGeometry, lines: list[Line], first: Line) -> tuple[float, float]:
+    """The header band: from the rule above the first header line to the rule that
+    closes the header (a rule as wide as the table), else to the last header-only line."""
+    width = max((s.length for s in geom.hrules), default=0.0)
+    wide = sorted((s for s in geom.hrules if width and s.length >= 0.85 * width), key=lambda s: s.pos)
+    above = [s.pos for s in wide if s.pos <= first.top + 0.5]
+    top = above[-1] if above and first.top - above[-1] < 4 * first.size else first.top - 1.0
+    below = [s.pos for s in wide if s.pos > first.bottom]
+    if below:
+        # the closing rule is the first wide rule with no body-like text above it
+        for pos in below:
+            inside = [ln for ln in lines if first.top <= ln.top and ln.bottom <= pos + 0.5]
+            if all(_is_header_line(ln, geom) for ln in inside):
+                return top, pos
+            break
+    # no rule: take header-looking lines
+    bottom = first.bottom
+    for ln in lines:
+        if ln.top < first.top:
+            continue
+        if ln.top > bottom + 2.5 * ln.size:
+            break
+        if _is_header_line(ln, geom):
+            bottom = max(bottom, ln.bottom)
+        else:
+            break
+    return top, bottom + 0.5
+
+
+def _is_header_line(line: Line, geom: PageGeometry) -> bool:
+    frags = split_fragments(line, geom.vrules)
+    for f in frags:
+        t = squash(f.text)
+        if header_role(t) or t in _COMPLETE:
+            continue
+        if len(t) <= 4 and not re.search(r"\d", t):  # the wrapped tail of a header cell: 款, 位）
+            continue
+        if _is_header_prefix(t):
+            continue
+        return False
+    return True
+
+
+def _is_header_prefix(text: str) -> bool:
+    """``财政专户拨`` or ``项目名称（资金使用单`` — a header cell cut by wrapping."""
+    if len(text) < 2:
+        return False
+    for _, keys in _VOCABULARY:
+        for k in keys:
+            if k.startswith(text) or text.startswith(k[: max(2, len(k) - 3)]):
+                return True
+    return False
+
+
+def _merge_wrapped(fragments: list[Line], hrules: list[Segment]) -> list[HeaderCell]:
+    """Join fragments stacked in one header cell (``财政专户拨`` over ``款``)."""
+    cells: list[HeaderCell] = []
+    for f in sorted(fragments, key=lambda f: (f.top, f.x0)):
+        text = f.text.strip()
+        target = None
+        for c in cells:
+            gap = f.top - c.bottom
+            if gap < -0.5 or gap > 0.9 * f.size:
+                continue
+            overlap = min(c.x1, f.x1) - max(c.x0, f.x0)
+            if overlap < 0.5 * min(c.x1 - c.x0, f.x1 - f.x0):
+                continue
+            if squash(c.text) in _COMPLETE and squash(text) in _COMPLETE:
+                continue
+            if any(c.bottom - 0.5 <= s.pos <= f.top + 0.5 and s.covers(f.xc) for s in hrules):
+                continue
+            target = c
+        if target is None:
+            cells.append(HeaderCell(text, f.x0, f.x1, f.top, f.bottom, None))
+        else:
+            target.text += text
+            target.x0, target.x1 = min(target.x0, f.x0), max(target.x1, f.x1)
+            target.bottom = max(target.bottom, f.bottom)
+    for c in cells:
+        c.role = header_role(c.text)
+    return cells
+
+
+_CURRENCY = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[）)]")
+
+
+def _build_header(cells: list[HeaderCell], top: float, bottom: float) -> Header | None:
+    roles = {c.role for c in cells}
+    has_parts = bool(roles & set(INDICATOR_PARTS))
+    parents: list[HeaderCell] = []
+    leaves: list[HeaderCell] = []
+    for c in cells:
+        below = [d for d in cells if d is not c and d.top >= c.bottom - 0.5]
+        if (c.role == INDICATORS and has_parts) or c.role == GROUP or (
+            c.role == AMOUNT_PREFIX + "total" and sum(1 for d in below if is_amount_role(d.role)) >= 2
+        ):
+            parents.append(c)
+        else:
+            leaves.append(c)
+    leaves.sort(key=lambda c: c.xc)
+    if not any(c.role for c in leaves):
+        return None
+    currency = None
+    for c in cells:
+        m = _CURRENCY.search(squash(c.text))
+        if m and is_amount_role(c.role):
+            currency = m.group(1)
+    return Header(leaves, top, bottom, parents, currency)
