@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .columns import ColumnMap
-from .geometry import Line, PageGeometry, Segment, cluster_lines
+from .geometry import Line, PageGeometry, Segment, cluster_lines, split_fragments
 from .text import squash
 
 _FOOTER = re.compile(
@@ -68,8 +68,10 @@ def table_body(geom: PageGeometry, columns: ColumnMap, top: float) -> Body | Non
     footer = {
         id(g)
         for ln in page_lines
-        if ln.top > geom.height * 0.85 and is_footer_text(ln.text)
-        for g in ln.glyphs
+        if ln.top > geom.height * 0.85
+        for frag in split_fragments(ln)
+        if is_footer_text(frag.text)
+        for g in frag.glyphs
     }
     kept = [g for g in glyphs if g.yc < bottom and id(g) not in footer]
     if not kept:

@@ -105,6 +105,10 @@ class HeaderCell:
     def xc(self) -> float:
         return (self.x0 + self.x1) / 2
 
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
 
 @dataclass
 class Header:
@@ -145,13 +149,36 @@ def find_header(geom: PageGeometry, *, below: float = 0.0) -> Header | None:
     glyphs = [g for g in geom.glyphs if band_top - 0.5 <= g.yc <= band_bottom and not g.blank]
     fragments: list[Line] = []
     for ln in cluster_lines(glyphs):
-        fragments.extend(split_fragments(ln, geom.vrules))
+        fragments.extend(_header_fragments(ln, geom))
     cells = _merge_wrapped(fragments, geom.hrules)
-    return _build_header(cells, band_top, band_bottom)
+    return _build_header(cells, band_top, band_bottom, geom.vrules)
+
+
+def _header_fragments(line: Line, geom: PageGeometry) -> list[Line]:
+    """Cut a header line into labels. Labels of narrow columns sit close together
+    (``财政拨款 上年结转 其他资金``), so cut at any visible gap, then rejoin pieces that
+    only together make a label (letter-spaced ``项 目 名 称``)."""
+    pieces = split_fragments(line, geom.vrules, gap_factor=0.25)
+    out: list[Line] = []
+    for piece in pieces:
+        if out:
+            prev = out[-1]
+            joined = squash(prev.text + piece.text)
+            near = piece.x0 - prev.x1 < 1.5 * piece.size
+            ruled = any(prev.x1 - 0.5 <= v.pos <= piece.x0 + 0.5 and v.covers(piece.yc) for v in geom.vrules)
+            complete = squash(prev.text) in _COMPLETE or squash(piece.text) in _COMPLETE
+            joins = _is_header_prefix(joined) or (
+                header_role(joined) is not None and not header_role(prev.text) and not header_role(piece.text)
+            )
+            if near and not ruled and not complete and joins:
+                out[-1] = Line(prev.glyphs + piece.glyphs)
+                continue
+        out.append(piece)
+    return out
 
 
 def _line_is_header_only(line: Line, geom: PageGeometry) -> bool:
-    frags = split_fragments(line, geom.vrules)
+    frags = _header_fragments(line, geom)
     return len(frags) >= 3 and sum(1 for f in frags if header_role(f.text)) >= 3
 
 
@@ -185,7 +212,7 @@ def _header_band(geom: PageGeometry, lines: list[Line], first: Line) -> tuple[fl
 
 
 def _is_header_line(line: Line, geom: PageGeometry) -> bool:
-    frags = split_fragments(line, geom.vrules)
+    frags = _header_fragments(line, geom)
     for f in frags:
         t = squash(f.text)
         if header_role(t) or t in _COMPLETE:
@@ -202,11 +229,7 @@ def _is_header_prefix(text: str) -> bool:
     """``财政专户拨`` or ``项目名称（资金使用单`` — a header cell cut by wrapping."""
     if len(text) < 2:
         return False
-    for _, keys in _VOCABULARY:
-        for k in keys:
-            if k.startswith(text) or text.startswith(k[: max(2, len(k) - 3)]):
-                return True
-    return False
+    return any(k.startswith(text) for _, keys in _VOCABULARY for k in keys)
 
 
 def _merge_wrapped(fragments: list[Line], hrules: list[Segment]) -> list[HeaderCell]:
@@ -241,16 +264,35 @@ def _merge_wrapped(fragments: list[Line], hrules: list[Segment]) -> list[HeaderC
 _CURRENCY = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[）)]")
 
 
-def _build_header(cells: list[HeaderCell], top: float, bottom: float) -> Header | None:
+def _children(c: HeaderCell, cells: list[HeaderCell], vrules: list[Segment]) -> list[HeaderCell]:
+    """The header cells under ``c`` when ``c`` spans several columns (a two-level header).
+
+    Where the header is ruled, ``c``'s cell runs between the vertical rules beside it;
+    unruled, a spanning label is centred over its children, which lie close under it.
+    """
+    below = [
+        d
+        for d in cells
+        if d is not c and d.top >= c.bottom - 0.5 and d.top - c.bottom < 3 * (c.bottom - c.top)
+    ]
+    beside = sorted(v.pos for v in vrules if v.covers(c.yc, slack=0.5))
+    left = max((x for x in beside if x < c.x0 + 0.5), default=None)
+    right = min((x for x in beside if x > c.x1 - 0.5), default=None)
+    interior = len(beside) > 2  # more than the table's frame: the header is ruled
+    if interior and left is not None and right is not None:
+        return [d for d in below if left < d.xc < right]
+    reach = 1.6 * (c.x1 - c.x0)
+    return [d for d in below if abs(d.xc - c.xc) <= reach]
+
+
+def _build_header(cells: list[HeaderCell], top: float, bottom: float, vrules: list[Segment]) -> Header | None:
     roles = {c.role for c in cells}
     has_parts = bool(roles & set(INDICATOR_PARTS))
     parents: list[HeaderCell] = []
     leaves: list[HeaderCell] = []
     for c in cells:
-        below = [d for d in cells if d is not c and d.top >= c.bottom - 0.5]
-        if (c.role == INDICATORS and has_parts) or c.role == GROUP or (
-            c.role == AMOUNT_PREFIX + "total" and sum(1 for d in below if is_amount_role(d.role)) >= 2
-        ):
+        kids = _children(c, cells, vrules)
+        if (c.role == INDICATORS and has_parts) or c.role == GROUP or len(kids) >= 2:
             parents.append(c)
         else:
             leaves.append(c)

@@ -84,8 +84,14 @@ _UNNUMBERED_BREAK = re.compile(r"(?<=[。；;\n])\s*(?=" + CATEGORY_PATTERN + r"
 
 
 def _split_unnumbered(text: str) -> list[str]:
-    """Split an unnumbered cell where a new category head follows a full stop."""
-    cuts = [0] + [m.end() for m in _UNNUMBERED_BREAK.finditer(text)] + [len(text)]
+    """Split an unnumbered cell where a new category head follows a full stop, once the
+    item before it is complete (has its target): ``；13-时效指标；`` inside an item does
+    not split it."""
+    cuts = [0]
+    for m in _UNNUMBERED_BREAK.finditer(text):
+        if _MARKERS.search(text, cuts[-1], m.end()):
+            cuts.append(m.end())
+    cuts.append(len(text))
     parts = [text[a:b] for a, b in pairwise(cuts)]
     parts = [p for p in parts if p.strip(_TRAILING_SEPARATORS)]
     if len(parts) > 1 and all(_looks_like_item(p) for p in parts):
