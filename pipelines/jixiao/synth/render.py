@@ -198,6 +198,27 @@ def _page_size(knobs: Knobs) -> tuple[float, float]:
 # ---------------------------------------------------------------- the table
 
 
+@dataclass
+class _Merged:
+    """A merged cell (the unit's) being drawn page part by page part."""
+
+    lines: list[str]
+    top: float
+    drawn: bool = False
+
+
+@dataclass
+class _LongProject:
+    p: SynthProject
+    rows: list[tuple[Any, list[Cell]]]
+    heights: list[float]
+    name: list[str]  # lines still to draw
+    goal: list[str]
+    amount: Cell
+    top: float = 0.0
+    first: bool = True
+
+
 class TableWriter:
     def __init__(self, doc: Doc, budget: SynthBudget, knobs: Knobs) -> None:
         self.doc = doc
@@ -210,6 +231,7 @@ class TableWriter:
         self.truth_inds: list[dict[str, Any]] = []
         self.first_page = 0
         self.last_page = 0
+        self.y = self.page_top = 0.0
 
     # -- common
     def amount_keys(self) -> list[str]:
@@ -340,7 +362,7 @@ class TableWriter:
 
         def cells(name: str, get, goal: str | None, inds: str | None) -> list[Cell]:  # type: ignore[no-untyped-def]
             out = [Cell(wrap(name, xs[1] - xs[0] - 2 * PAD_X, size), "center" if name == "合计" else "left")]
-            for i, k in enumerate(keys):
+            for k in keys:
                 s = fmt_amount(get(k), self.k, scale=self.scale)
                 out.append(Cell([s] if s else [], "right"))
             n = len(keys)
@@ -458,11 +480,10 @@ class TableWriter:
 
     # -- long
     def write_long(self) -> None:
-        xs, size, lead = self.xs, self.size, self.lead
-        y = self.start_page(first=True)
-        page_top = y
+        xs = self.xs
+        self.y = self.page_top = self.start_page(first=True)
         if self.k.long_total:
-            h = lead + 2 * PAD_Y
+            y, h = self.y, self.lead + 2 * PAD_Y
             self.draw_cell(Cell(["合计"], "center"), xs[0], xs[2], y, y + h, "middle")
             amt = fmt_amount(self.b.total("total"), self.k, scale=self.scale)
             self.draw_cell(Cell([amt], "right"), xs[2], xs[3], y, y + h, "middle")
@@ -482,10 +503,10 @@ class TableWriter:
                     "page": self.doc.page,
                 }
             )
-            y += h
+            self.y += h
         for u in self.b.units:
-            y, page_top = self._long_unit(u, y, page_top)
-        self.frame(page_top, y)
+            self._long_unit(u)
+        self.frame(self.page_top, self.y)
         self.last_page = self.doc.page
 
     def _ind_cells(self, i) -> list[Cell]:  # type: ignore[no-untyped-def]
@@ -493,117 +514,102 @@ class TableWriter:
         texts = [i.level1, i.level2_full, i.name, i.annual_target]
         return [Cell(wrap(t, xs[5 + j] - xs[4 + j] - 2 * PAD_X, size)) for j, t in enumerate(texts)]
 
-    def _long_unit(self, u: SynthUnit, y: float, page_top: float) -> tuple[float, float]:
+    def _project_layout(self, p: SynthProject) -> _LongProject:
         xs, lead = self.xs, self.lead
-        unit_cell = Cell(wrap(u.name, xs[1] - xs[0] - 2 * PAD_X, self.size))
-        unit_top, unit_page, unit_drawn = y, self.doc.page, False
+        rows = [(i, self._ind_cells(i)) for i in p.indicators] or [(None, [Cell([]) for _ in range(4)])]
+        heights = [max(1, *(len(c.lines) for c in cells)) * lead + 2 * PAD_Y for _, cells in rows]
+        name = wrap(p.name, xs[2] - xs[1] - 2 * PAD_X, self.size)
+        goal = wrap(p.goal, xs[4] - xs[3] - 2 * PAD_X, self.size)
+        need = max(len(goal), len(name)) * lead + 2 * PAD_Y
+        if sum(heights) < need:
+            heights[-1] += need - sum(heights)
+        amount = Cell([fmt_amount(p.amounts.get("total"), self.k, scale=self.scale)], "right")
+        return _LongProject(p, rows, heights, name, goal, amount)
 
-        def close_unit(bottom: float) -> None:
-            nonlocal unit_drawn
-            if not unit_drawn:
-                self.draw_cell(
-                    unit_cell,
-                    xs[0],
-                    xs[1],
-                    unit_top,
-                    bottom,
-                    self.k.valign if unit_page == self.doc.page else "top",
-                )
-                unit_drawn = True
-            if self.k.grid == "ruled":
-                self.doc.box(xs[0], unit_top, xs[1], bottom)
-
-        layouts = []
-        for p in u.projects:
-            rows = [(i, self._ind_cells(i)) for i in p.indicators] or [(None, [Cell([]) for _ in range(4)])]
-            heights = [max(1, *(len(c.lines) for c in cells)) * lead + 2 * PAD_Y for _, cells in rows]
-            name = Cell(wrap(p.name, xs[2] - xs[1] - 2 * PAD_X, self.size))
-            goal = Cell(wrap(p.goal, xs[4] - xs[3] - 2 * PAD_X, self.size))
-            need = max(len(goal.lines), len(name.lines)) * lead + 2 * PAD_Y
-            if sum(heights) < need:
-                heights[-1] += need - sum(heights)
-            layouts.append((p, rows, heights, name, goal))
-        unit_need = len(unit_cell.lines) * lead + 2 * PAD_Y
-        unit_height = sum(sum(h) for _, _, h, _, _ in layouts)
-        if layouts and unit_height < unit_need:
-            layouts[-1][2][-1] += unit_need - unit_height
-
-        for p, rows, heights, name, goal in layouts:
-            amount = Cell([fmt_amount(p.amounts.get("total"), self.k, scale=self.scale)], "right")
-            block = sum(heights)
+    def _long_unit(self, u: SynthUnit) -> None:
+        xs, lead = self.xs, self.lead
+        projects = [self._project_layout(p) for p in u.projects]
+        unit = _Merged(wrap(u.name, xs[1] - xs[0] - 2 * PAD_X, self.size), self.y)
+        need = len(unit.lines) * lead + 2 * PAD_Y
+        height = sum(sum(lp.heights) for lp in projects)
+        if projects and height < need:
+            projects[-1].heights[-1] += need - height
+        for lp in projects:
+            block = sum(lp.heights)
             bottom = self.bottom_limit()
             fresh = bottom - 40.0 - (2 * lead + 2 * PAD_Y + 2 if self.k.header_repeat else 0)
-            if y + block > bottom and ((not self.k.row_split and block <= fresh) or y + heights[0] > bottom):
-                close_unit(y)
-                self.frame(page_top, y)
-                y = page_top = self.start_page(first=False)
-                unit_top, unit_page, unit_drawn = y, self.doc.page, True
-            # draw the block, breaking it where a row does not fit
-            part_top, part_page, first_part = y, self.doc.page, True
-            goal_lines = list(goal.lines)
+            if self.y + block > bottom and (
+                (not self.k.row_split and block <= fresh) or self.y + lp.heights[0] > bottom
+            ):
+                self._page_break(unit, None)
             self.truth_rows.append(
                 {
                     "row_type": "project",
                     "unit": u.name,
-                    "project": p.name,
-                    "amounts": self.truth_amounts(p.amounts.get),
-                    "goal": p.goal,
+                    "project": lp.p.name,
+                    "amounts": self.truth_amounts(lp.p.amounts.get),
+                    "goal": lp.p.goal,
                     "indicators_raw": None,
-                    "disclosed": p.disclosed,
+                    "disclosed": lp.p.disclosed,
                     "page": self.doc.page,
                 }
             )
-
-            name_lines = list(name.lines)
-
-            def close_part(bottom: float, last: bool) -> None:
-                nonlocal goal_lines, name_lines, first_part
-                valign = self.k.valign if (first_part and last) else "top"
-                fit = (
-                    len(goal_lines) + len(name_lines)
-                    if last
-                    else max(0, int((bottom - part_top - 2 * PAD_Y) / lead))
-                )
-                self.draw_cell(Cell(name_lines[:fit]), xs[1], xs[2], part_top, bottom, valign)
-                if first_part:
-                    self.draw_cell(amount, xs[2], xs[3], part_top, bottom, valign)
-                self.draw_cell(Cell(goal_lines[:fit]), xs[3], xs[4], part_top, bottom, valign)
-                goal_lines, name_lines = goal_lines[fit:], name_lines[fit:]
-                if self.k.grid == "ruled":
-                    for i in range(1, 4):
-                        self.doc.box(xs[i], part_top, xs[i + 1], bottom)
-                first_part = False
-
-            for r, (ind, cells) in enumerate(rows):
-                h = heights[r]
-                if y + h > self.bottom_limit():
-                    started = y > part_top  # some of this project is on the page already
-                    if started:
-                        close_part(y, last=False)
-                        # the rest of the goal must fit beside the rows that are left
-                        need = max(len(goal_lines), len(name_lines)) * lead + 2 * PAD_Y - sum(heights[r:])
-                        if need > 0:
-                            heights[-1] += need
-                            h = heights[r]
-                    if y > unit_top:
-                        close_unit(y)
-                    self.frame(page_top, y)
-                    y = page_top = self.start_page(first=False)
+            lp.top = self.y
+            for r, (ind, cells) in enumerate(lp.rows):
+                if self.y + lp.heights[r] > self.bottom_limit():
+                    started = self.y > lp.top
+                    self._page_break(unit, lp)
                     if not started:
                         self.truth_rows[-1]["page"] = self.doc.page
-                    part_top = unit_top = y
-                    unit_page = self.doc.page
+                    # the rest of the name and goal must fit beside the rows that are left
+                    lack = max(len(lp.goal), len(lp.name)) * lead + 2 * PAD_Y - sum(lp.heights[r:])
+                    if lack > 0:
+                        lp.heights[-1] += lack
+                h = lp.heights[r]
                 for j, c in enumerate(cells):
-                    self.draw_cell(c, xs[4 + j], xs[5 + j], y, y + h, "middle")
+                    self.draw_cell(c, xs[4 + j], xs[5 + j], self.y, self.y + h, "middle")
                     if self.k.grid == "ruled":
-                        self.doc.box(xs[4 + j], y, xs[5 + j], y + h)
-                if ind is not None and p.disclosed:
-                    self.truth_inds.append(self._ind_truth(p, ind, self.doc.page, long=True))
-                y += h
-            close_part(y, last=True)
-            _ = part_page
-        close_unit(y)
-        return y, page_top
+                        self.doc.box(xs[4 + j], self.y, xs[5 + j], self.y + h)
+                if ind is not None and lp.p.disclosed:
+                    self.truth_inds.append(self._ind_truth(lp.p, ind, self.doc.page, long=True))
+                self.y += h
+            self._close_project_part(lp, last=True)
+        self._close_unit_part(unit)
+
+    def _page_break(self, unit: _Merged, project: _LongProject | None) -> None:
+        if project is not None and self.y > project.top:
+            self._close_project_part(project, last=False)
+        if self.y > unit.top:
+            self._close_unit_part(unit)
+        self.frame(self.page_top, self.y)
+        self.y = self.page_top = self.start_page(first=False)
+        unit.top = self.y
+        if project is not None:
+            project.top = self.y
+
+    def _close_unit_part(self, unit: _Merged) -> None:
+        xs = self.xs
+        if not unit.drawn:
+            self.draw_cell(Cell(unit.lines), xs[0], xs[1], unit.top, self.y, self.k.valign)
+            unit.drawn = True
+        if self.k.grid == "ruled":
+            self.doc.box(xs[0], unit.top, xs[1], self.y)
+
+    def _close_project_part(self, lp: _LongProject, *, last: bool) -> None:
+        """Draw the merged cells of the project's part on this page; text that does not
+        fit runs on into the next part."""
+        xs, top, bottom = self.xs, lp.top, self.y
+        valign = self.k.valign if (lp.first and last) else "top"
+        fit = len(lp.goal) + len(lp.name) if last else max(0, int((bottom - top - 2 * PAD_Y) / self.lead))
+        self.draw_cell(Cell(lp.name[:fit]), xs[1], xs[2], top, bottom, valign)
+        if lp.first:
+            self.draw_cell(lp.amount, xs[2], xs[3], top, bottom, valign)
+        self.draw_cell(Cell(lp.goal[:fit]), xs[3], xs[4], top, bottom, valign)
+        lp.name, lp.goal = lp.name[fit:], lp.goal[fit:]
+        if self.k.grid == "ruled":
+            for i in range(1, 4):
+                self.doc.box(xs[i], top, xs[i + 1], bottom)
+        lp.first = False
 
     def write(self) -> None:
         n_amounts = len(self.amount_keys())
