@@ -56,6 +56,7 @@ class Knobs:
     trailing: bool = False
     size: float = 8.0
     nested: bool = False  # 一般公共预算 / 政府性基金 under a spanning 财政拨款 label
+    filler_pages: int = 0  # extra narrative pages before the tables (long documents)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -672,6 +673,11 @@ def _narrative(doc: Doc, b: SynthBudget, knobs: Knobs) -> None:
             )
             if r:
                 doc.text(f"{total * (r + 1):,.2f}", doc.w - 45, top + 6, 9, "right")
+    for n in range(knobs.filler_pages):
+        doc.new_page(A4)
+        doc.text(f"（{n + 1}）部门工作情况说明", 50, 60, 12)
+        for i in range(34):
+            doc.text(para, 50, 90 + i * 20, 10.5)
     doc.new_page(A4)
     doc.text(f"第三部分 {b.year}年部门预算情况说明", 50, 60, 14)
     doc.text(f"{b.year}年部门项目支出预算{total:,.2f}万元，详见附件2项目支出绩效目标表。", 50, 100, 10.5)
