@@ -63,8 +63,11 @@ def big_document(folder: Path, pages: int = 200) -> Path:
     knobs = Knobs(document="full", layout="compact", row_split=True, filler_pages=0)
     pdf, truth, _ = generate(2024, knobs, year=2024)
     base = truth["document"]["pages"][1]
-    pdf, truth, _ = generate(2024, Knobs(document="full", layout="compact", row_split=True,
-                                         filler_pages=max(0, pages - base)), year=2024)
+    pdf, truth, _ = generate(
+        2024,
+        Knobs(document="full", layout="compact", row_split=True, filler_pages=max(0, pages - base)),
+        year=2024,
+    )
     path = folder / "big_200pages_2024.pdf"
     path.write_bytes(pdf)
     return path
@@ -78,13 +81,15 @@ def main() -> int:
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = sorted(Path(args.corpus).glob("*.pdf")) + [big_document(Path(tmp))]
+        files = [*sorted(Path(args.corpus).glob("*.pdf")), big_document(Path(tmp))]
         index = {}
         idx_path = Path(args.corpus) / "index.json"
         if idx_path.exists():
             index = {e["file"]: e.get("document") for e in json.loads(idx_path.read_text())}
-        header = (f"{'document':<24}{'kind':>11}{'pages':>6}{'jixiao s':>10}{'pages/s':>9}{'peak MB':>9}"
-                  f"{'floor s':>9}{'× floor':>9}{'floor MB':>9}{'naive s':>9}{'naive MB':>9}")
+        header = (
+            f"{'document':<24}{'kind':>11}{'pages':>6}{'jixiao s':>10}{'pages/s':>9}{'peak MB':>9}"
+            f"{'floor s':>9}{'× floor':>9}{'floor MB':>9}{'naive s':>9}{'naive MB':>9}"
+        )
         print(header)
         print("-" * len(header))
         worst_full = 0.0
@@ -92,7 +97,9 @@ def main() -> int:
             first, last, count = table_pages(path)
             kind = index.get(path.name) or ("full" if count > last - first + 1 else "table_only")
             j_s, j_mb, code = measure([str(BIN / "jixiao"), "parse", str(path)], args.runs)
-            f_s, f_mb, _ = measure([sys.executable, str(HERE / "_floor.py"), str(path), str(first), str(last)], args.runs)
+            f_s, f_mb, _ = measure(
+                [sys.executable, str(HERE / "_floor.py"), str(path), str(first), str(last)], args.runs
+            )
             if args.no_naive:
                 n_s = n_mb = float("nan")
             else:
@@ -100,8 +107,11 @@ def main() -> int:
             ratio = j_s / f_s
             if kind == "full":
                 worst_full = max(worst_full, ratio)
-            print(f"{path.stem:<24}{kind:>11}{count:>6}{j_s:>10.2f}{count / j_s:>9.1f}{j_mb:>9.0f}"
-                  f"{f_s:>9.2f}{ratio:>9.2f}{f_mb:>9.0f}{n_s:>9.2f}{n_mb:>9.0f}" + ("" if code == 0 else "  (exit %d)" % code))
+            print(
+                f"{path.stem:<24}{kind:>11}{count:>6}{j_s:>10.2f}{count / j_s:>9.1f}{j_mb:>9.0f}"
+                f"{f_s:>9.2f}{ratio:>9.2f}{f_mb:>9.0f}{n_s:>9.2f}{n_mb:>9.0f}"
+                + ("" if code == 0 else f"  (exit {code})")
+            )
         print()
         print(f"worst ratio to the floor on a full document: {worst_full:.2f} (target ≤ 1.5)")
     return 0

@@ -77,9 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_parse_command)
 
     lo = sub.add_parser("load", help="load the documents of a manifest into the warehouse")
-    lo.add_argument(
-        "--manifest", action="append", help="sources/*.yaml manifest(s); default: the bundled samples"
-    )
+    lo.add_argument("--manifest", action="append", help="sources/*.yaml manifest(s); default: the bundled samples")
     lo.add_argument("--warehouse", help="the DuckDB file to publish (default: data/warehouse.duckdb)")
     lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
     lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
@@ -117,9 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if getattr(args, "debug", False):
             raise
-        print(
-            f"jixiao: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr
-        )
+        print(f"jixiao: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr)
         return EXIT_INTERNAL
 
 

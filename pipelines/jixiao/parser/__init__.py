@@ -94,9 +94,7 @@ def parse_pdf(
     try:
         pdf = pdfplumber.open(source)
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise ParseError(
-            f"pdfplumber cannot open the file ({exc.__class__.__name__}: {exc})", source=source
-        ) from exc
+        raise ParseError(f"pdfplumber cannot open the file ({exc.__class__.__name__}: {exc})", source=source) from exc
     with pdf:
         for loc in locations:
             read = read_table(pdf, loc, source)
@@ -118,7 +116,5 @@ def parse_pdf(
                 amount_columns=read.amount_keys,
             )
             checks = reconcile(read.built.rows, read.amount_keys)
-            out.append(
-                Extraction(info, read.built.rows, read.built.indicators, checks, warnings, PARSER_VERSION)
-            )
+            out.append(Extraction(info, read.built.rows, read.built.indicators, checks, warnings, PARSER_VERSION))
     return out

@@ -31,9 +31,7 @@ TOP = "top"
 MIDDLE = "middle"
 
 
-def align(
-    items: Sequence[Span], anchors: Sequence[Span], *, allow_lead: bool, mode: str | None = None
-) -> list[int]:
+def align(items: Sequence[Span], anchors: Sequence[Span], *, allow_lead: bool, mode: str | None = None) -> list[int]:
     """The anchor index of each item (``LEAD`` for the lead group).
 
     ``items`` and ``anchors`` are sorted top to bottom and do not overlap among
@@ -79,9 +77,7 @@ def _align_top(items: Sequence[Span], anchors: Sequence[Span], allow_lead: bool)
     return out, _group_cost_top(items, out, anchors)
 
 
-def _align_middle(
-    items: Sequence[Span], anchors: Sequence[Span], allow_lead: bool
-) -> tuple[list[int], float]:
+def _align_middle(items: Sequence[Span], anchors: Sequence[Span], allow_lead: bool) -> tuple[list[int], float]:
     n, m = len(anchors), len(items)
     centers = [a.yc for a in anchors]
     ic = [it.yc for it in items]

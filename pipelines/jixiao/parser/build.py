@@ -39,9 +39,7 @@ class Built:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_amounts(
-    cells: Cells, amount_keys: Sequence[str], page: int, warnings: list[str]
-) -> dict[str, Decimal | None]:
+def read_amounts(cells: Cells, amount_keys: Sequence[str], page: int, warnings: list[str]) -> dict[str, Decimal | None]:
     amounts: dict[str, Decimal | None] = dict.fromkeys(STANDARD_AMOUNT_KEYS)
     for key in amount_keys:
         text = cell_text(cells.get(AMOUNT_PREFIX + key, []))
@@ -193,9 +191,7 @@ def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
                 else:
                     continue
             ind_texts = [_indicator_texts(r) for r in pb.indicators]
-            withheld = is_withheld(goal) or any(
-                is_withheld(t.get(IND_NAME) or t.get(LEVEL1)) for t in ind_texts
-            )
+            withheld = is_withheld(goal) or any(is_withheld(t.get(IND_NAME) or t.get(LEVEL1)) for t in ind_texts)
             row = Row("project", unit, project, amounts, goal, None, not withheld, pb.page)
             if project is None:
                 row.warnings.append("project row without a name")
@@ -230,9 +226,7 @@ def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
 
 
 def _indicator_texts(row: IndicatorRow) -> dict[str, str | None]:
-    return {
-        role: cell_text(row.cells.get(role, [])) for role in (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
-    }
+    return {role: cell_text(row.cells.get(role, [])) for role in (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)}
 
 
 def _clean(text: str | None) -> str | None:

@@ -66,9 +66,7 @@ def map_columns(geom: PageGeometry, header: Header) -> ColumnMap:
     return ColumnMap(_open_boundaries(geom, header, left, right), left, right, False)
 
 
-def _ruled_boundaries(
-    geom: PageGeometry, header: Header, left: float, right: float
-) -> tuple[Column, ...] | None:
+def _ruled_boundaries(geom: PageGeometry, header: Header, left: float, right: float) -> tuple[Column, ...] | None:
     xs: list[float] = []
     for v in geom.vrules:
         if v.end < header.top + 1.0 or not (left + 2.0 < v.pos < right - 2.0):

@@ -96,9 +96,7 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
-            raise EncryptedPdfError(
-                "the PDF is encrypted with a password; it cannot be opened", source=name
-            ) from exc
+            raise EncryptedPdfError("the PDF is encrypted with a password; it cannot be opened", source=name) from exc
         raise CorruptPdfError(f"the PDF cannot be read ({msg})", source=name) from exc
 
 
@@ -126,9 +124,7 @@ def scan(
                     textpage.close()
                 rotation = page.get_rotation()
             except pdfium.PdfiumError as exc:
-                raise CorruptPdfError(
-                    f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1
-                ) from exc
+                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
             finally:
                 page.close()
             pages.append(ScannedPage(i + 1, text.replace("\r\n", "\n").replace("\r", "\n"), rotation))

@@ -270,11 +270,7 @@ def _children(c: HeaderCell, cells: list[HeaderCell], vrules: list[Segment]) -> 
     Where the header is ruled, ``c``'s cell runs between the vertical rules beside it;
     unruled, a spanning label is centred over its children, which lie close under it.
     """
-    below = [
-        d
-        for d in cells
-        if d is not c and d.top >= c.bottom - 0.5 and d.top - c.bottom < 3 * (c.bottom - c.top)
-    ]
+    below = [d for d in cells if d is not c and d.top >= c.bottom - 0.5 and d.top - c.bottom < 3 * (c.bottom - c.top)]
     beside = sorted(v.pos for v in vrules if v.covers(c.yc, slack=0.5))
     left = max((x for x in beside if x < c.x0 + 0.5), default=None)
     right = min((x for x in beside if x > c.x1 - 0.5), default=None)

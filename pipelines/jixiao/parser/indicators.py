@@ -58,9 +58,13 @@ def split_items(text: str) -> list[tuple[int | None, str]]:
     do not split it.
     """
     starts: list[tuple[int, int, int]] = []  # (number, start of marker, start of item text)
-    expected = 1
+    expected: int | None = None  # the first number is whatever the cell starts with
     for m in _NUMBERING.finditer(text):
         num = int(m.group("num") or m.group("pnum"))
+        if expected is None:
+            if text[: m.start()].strip(_TRAILING_SEPARATORS):
+                break
+            expected = num
         if num != expected:
             continue
         before = text[: m.start()].rstrip(" \u3000")

@@ -79,9 +79,7 @@ def reconcile(rows: list[Row], amount_keys: tuple[str, ...]) -> list[Check]:
         )
         checks.append(c)
         if not c.ok:
-            unit.warnings.append(
-                f"unit subtotal {c.expected} does not equal the sum of its projects ({c.actual})"
-            )
+            unit.warnings.append(f"unit subtotal {c.expected} does not equal the sum of its projects ({c.actual})")
 
     for row in rows:
         actual = sources_sum(row, present)
@@ -90,7 +88,5 @@ def reconcile(rows: list[Row], amount_keys: tuple[str, ...]) -> list[Check]:
         c = Check("total_equals_sources", _label(row), row.amounts.get("total"), actual)
         checks.append(c)
         if not c.ok:
-            row.warnings.append(
-                f"总计 {c.expected} does not equal the sum of its funding sources ({c.actual})"
-            )
+            row.warnings.append(f"总计 {c.expected} does not equal the sum of its funding sources ({c.actual})")
     return checks

@@ -104,9 +104,7 @@ def _by_role(body: Body, cells: dict[int, list[Line]]) -> Cells:
 
 
 def has_amount(cells: Cells) -> bool:
-    return any(
-        looks_like_amount(ln.text) for role, lines in cells.items() if is_amount_role(role) for ln in lines
-    )
+    return any(looks_like_amount(ln.text) for role, lines in cells.items() if is_amount_role(role) for ln in lines)
 
 
 def _amount_columns(body: Body) -> list[int]:
@@ -141,9 +139,7 @@ def _amount_anchors(body: Body, cols: list[int]) -> list[Span]:
     return merged
 
 
-def _group_lines(
-    lines: list[Line], anchors: list[Span], allow_lead: bool, mode: str | None
-) -> dict[int, list[Line]]:
+def _group_lines(lines: list[Line], anchors: list[Span], allow_lead: bool, mode: str | None) -> dict[int, list[Line]]:
     groups: dict[int, list[Line]] = {}
     spans = [Span(ln.top, ln.bottom) for ln in lines]
     for ln, k in zip(lines, align(spans, anchors, allow_lead=allow_lead, mode=mode), strict=True):
@@ -273,18 +269,13 @@ def long_units(body: Body, *, continuation: bool, style: Style) -> list[UnitBloc
     ruled = style.ruled
 
     # indicator rows
-    if ruled:
-        ind_rows = _indicator_rows_ruled(body, ind_key, ind_cols)
-    else:
-        ind_rows = _indicator_rows_open(body, ind_cols)
+    ind_rows = _indicator_rows_ruled(body, ind_key, ind_cols) if ruled else _indicator_rows_open(body, ind_cols)
 
     # project blocks
     projects: list[ProjectBlock] = []
     if ruled:
         for top, bottom in _intervals(body, key):
-            cells = _by_role(
-                body, {c: [ln for ln in body.lines[c] if top <= ln.yc < bottom] for c in proj_cols}
-            )
+            cells = _by_role(body, {c: [ln for ln in body.lines[c] if top <= ln.yc < bottom] for c in proj_cols})
             rows = [r for r in ind_rows if top <= (r.top + r.bottom) / 2 < bottom]
             if any(cells.values()) or rows:
                 projects.append(ProjectBlock(body.page, top, bottom, cells, rows))
@@ -336,9 +327,7 @@ def long_units(body: Body, *, continuation: bool, style: Style) -> list[UnitBloc
     groups = align([Span(p.top, p.bottom) for p in projects], anchors, allow_lead=True, mode=style.valign)
     lead_members = [p for p, g in zip(projects, groups, strict=True) if g == LEAD]
     if lead_members:
-        units.append(
-            UnitBlock(body.page, lead_members[0].top, lead_members[-1].bottom, [], lead_members, lead=True)
-        )
+        units.append(UnitBlock(body.page, lead_members[0].top, lead_members[-1].bottom, [], lead_members, lead=True))
     for k, b in enumerate(blocks):
         members = [p for p, g in zip(projects, groups, strict=True) if g == k]
         top = min([anchors[k].top] + [p.top for p in members])

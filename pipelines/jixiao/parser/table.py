@@ -122,6 +122,4 @@ def read_table(pdf: Any, loc: TableLocation, source: str) -> TableRead:
         built = build_compact(stitch_slots(compact_pages), amount_keys)
     else:
         built = build_long(stitch_units(long_pages), amount_keys)
-    return TableRead(
-        header.layout, built, (content[0], content[-1]), amount_keys, header.currency_hint, warnings
-    )
+    return TableRead(header.layout, built, (content[0], content[-1]), amount_keys, header.currency_hint, warnings)

@@ -227,9 +227,7 @@ def _target(rng: random.Random, kind: str, budget: Decimal) -> tuple[str, str | 
         return rng.choice(PHRASES), None, None, None
     if kind == "percent":
         v = rng.choice(["85", "90", "95", "98", "99", "99.5", "100"])
-        form = rng.choice(
-            ["{v}%以上", "≥{v}%", "不低于{v}%", "{v}%", "大于等于{v}%", "高于{v}%", "{v}%及以上"]
-        )
+        form = rng.choice(["{v}%以上", "≥{v}%", "不低于{v}%", "{v}%", "大于等于{v}%", "高于{v}%", "{v}%及以上"])
         text = form.format(v=v)
     elif kind == "less":
         v = str(rng.randint(1, 5))
@@ -249,9 +247,7 @@ def _target(rng: random.Random, kind: str, budget: Decimal) -> tuple[str, str | 
         if rng.random() < 0.15:
             v = f"{rng.randint(2, 90)}.{rng.randint(1, 9)}万"
         unit = rng.choice(UNITS_OF_COUNT)
-        form = rng.choice(
-            ["{v}{u}", "{v}{u}以上", "{v}{u}及以上", "不少于{v}{u}", "大于{v}{u}", "不低于{v}{u}"]
-        )
+        form = rng.choice(["{v}{u}", "{v}{u}以上", "{v}{u}及以上", "不少于{v}{u}", "大于{v}{u}", "不低于{v}{u}"])
         text = form.format(v=v, u=unit)
     from ..parser.targets import parse_target  # the truth's reading of a target follows the spec
 
@@ -277,9 +273,7 @@ def _indicator(rng: random.Random, seq: int, style: str, budget: Decimal) -> Syn
     sep = rng.choice(["，年度指标值：", "；年度指标值:"])
     end = rng.choice(["；", "。"])
     cell = f"{label}：{name}{sep}{text}{end}"
-    return SynthIndicator(
-        seq, level1, level2 if bare else None, name, None, text, op, value, unit, cell, level2
-    )
+    return SynthIndicator(seq, level1, level2 if bare else None, name, None, text, op, value, unit, cell, level2)
 
 
 def _project_name(rng: random.Random, dept: str, year: int, used: set[str]) -> str:
@@ -324,10 +318,7 @@ def make_budget(
             name = _project_name(rng, dept, year, used)
             disclosed = rng.random() >= withheld_share
             style = "coded" if rng.random() < coded_share else "plain"
-            inds = [
-                _indicator(rng, i + 1, style, amounts["total"] or Decimal(0))
-                for i in range(rng.randint(1, 7))
-            ]
+            inds = [_indicator(rng, i + 1, style, amounts["total"] or Decimal(0)) for i in range(rng.randint(1, 7))]
             goal_form = rng.choice(GOAL_FORMS)
             goal = goal_form.format(
                 t=rng.choice(TOPICS),

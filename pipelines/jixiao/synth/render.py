@@ -57,6 +57,7 @@ class Knobs:
     size: float = 8.0
     nested: bool = False  # 一般公共预算 / 政府性基金 under a spanning 财政拨款 label
     filler_pages: int = 0  # extra narrative pages before the tables (long documents)
+    misprint: bool = False  # the 合计 printed 1.00 too high: the table does not reconcile
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -235,6 +236,13 @@ class TableWriter:
         self.y = self.page_top = 0.0
 
     # -- common
+    def printed_total(self, key: str) -> Decimal | None:
+        """The 合计 row as printed (off by 1.00 when the knob asks for a misprint)."""
+        v = self.b.total(key)
+        if self.k.misprint and key == "total" and v is not None:
+            return v + Decimal("1.00")
+        return v
+
     def amount_keys(self) -> list[str]:
         return ["total", *self.b.sources]
 
@@ -304,14 +312,11 @@ class TableWriter:
                 + ["绩效目标", "绩效指标"]
             )
             cells = [
-                Cell(wrap(lbl, xs[i + 1] - xs[i] - 2 * PAD_X, self.size), "center")
-                for i, lbl in enumerate(labels)
+                Cell(wrap(lbl, xs[i + 1] - xs[i] - 2 * PAD_X, self.size), "center") for i, lbl in enumerate(labels)
             ]
             h = max(len(c.lines) for c in cells) * self.lead + 2 * PAD_Y + 4
             nested = (
-                [i for i, lbl in enumerate(labels) if lbl in ("一般公共预算", "政府性基金")]
-                if self.k.nested
-                else []
+                [i for i, lbl in enumerate(labels) if lbl in ("一般公共预算", "政府性基金")] if self.k.nested else []
             )
             if len(nested) == 2:
                 h1 = self.lead + 2 * PAD_Y
@@ -379,12 +384,12 @@ class TableWriter:
                     "row_type": "total",
                     "unit": None,
                     "project": None,
-                    "amounts": self.truth_amounts(b.total),
+                    "amounts": self.truth_amounts(self.printed_total),
                     "goal": None,
                     "indicators_raw": None,
                     "disclosed": True,
                 },
-                cells("合计", b.total, None, None),
+                cells("合计", self.printed_total, None, None),
             )
         )
         for u in b.units:
@@ -486,7 +491,7 @@ class TableWriter:
         if self.k.long_total:
             y, h = self.y, self.lead + 2 * PAD_Y
             self.draw_cell(Cell(["合计"], "center"), xs[0], xs[2], y, y + h, "middle")
-            amt = fmt_amount(self.b.total("total"), self.k, scale=self.scale)
+            amt = fmt_amount(self.printed_total("total"), self.k, scale=self.scale)
             self.draw_cell(Cell([amt], "right"), xs[2], xs[3], y, y + h, "middle")
             if self.k.grid == "ruled":
                 self.doc.box(xs[0], y, xs[2], y + h)
@@ -497,7 +502,7 @@ class TableWriter:
                     "row_type": "total",
                     "unit": None,
                     "project": None,
-                    "amounts": self.truth_amounts(self.b.total),
+                    "amounts": self.truth_amounts(self.printed_total),
                     "goal": None,
                     "indicators_raw": None,
                     "disclosed": True,
