@@ -6,6 +6,7 @@ performance table found in the file (usually one) or raises a :class:`ParseError
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -25,10 +26,10 @@ from .errors import (
     TextParseError,
     UnmappedColumnsError,
 )
-from .locate import locate_tables
+from .locate import TableLocation, locate_tables
 from .model import Check, DocumentInfo, Extraction, Indicator, Row
 from .reconcile import reconcile
-from .table import read_table
+from .table import TableRead, read_table
 
 PARSER_VERSION = "1.0.0"
 
@@ -94,27 +95,41 @@ def parse_pdf(
     try:
         pdf = pdfplumber.open(source)
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise ParseError(f"pdfplumber cannot open the file ({exc.__class__.__name__}: {exc})", source=source) from exc
-    with pdf:
+        raise CorruptPdfError(
+            f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source
+        ) from exc
+    try:
         for loc in locations:
-            read = read_table(pdf, loc, source)
-            currency = loc.currency_unit or read.currency_hint
-            warnings = list(read.warnings) + read.built.warnings
-            if currency is None:
-                currency = "万元"
-                warnings.append("the amount unit is not printed; assumed 万元")
-            doc_year, year_source = (year, "manifest") if year is not None else (loc.year, loc.year_source)
-            info = DocumentInfo(
-                department=loc.department,
-                year=doc_year,
-                currency_unit=currency,
-                layout=read.layout,
-                pages=read.pages,
-                source=source,
-                page_count=doc.page_count,
-                year_source=year_source,
-                amount_columns=read.amount_keys,
-            )
-            checks = reconcile(read.built.rows, read.amount_keys)
-            out.append(Extraction(info, read.built.rows, read.built.indicators, checks, warnings, PARSER_VERSION))
+            out.append(_extraction(doc, loc, read_table(pdf, loc, source), source, year))
+    finally:
+        _close_quietly(pdf)
     return out
+
+
+def _extraction(doc: ScannedDocument, loc: TableLocation, read: TableRead, source: str, year: int | None) -> Extraction:
+    currency = loc.currency_unit or read.currency_hint
+    warnings = list(read.warnings) + read.built.warnings
+    if currency is None:
+        currency = "万元"
+        warnings.append("the amount unit is not printed; assumed 万元")
+    doc_year, year_source = (year, "manifest") if year is not None else (loc.year, loc.year_source)
+    info = DocumentInfo(
+        department=loc.department,
+        year=doc_year,
+        currency_unit=currency,
+        layout=read.layout,
+        pages=read.pages,
+        source=source,
+        page_count=doc.page_count,
+        year_source=year_source,
+        amount_columns=read.amount_keys,
+    )
+    checks = reconcile(read.built.rows, read.amount_keys)
+    return Extraction(info, read.built.rows, read.built.indicators, checks, warnings, PARSER_VERSION)
+
+
+def _close_quietly(pdf: pdfplumber.PDF) -> None:
+    """Release the file; a damaged file may fail again while closing, which must not
+    hide the error already raised."""
+    with contextlib.suppress(Exception):
+        pdf.close()

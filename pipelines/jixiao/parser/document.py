@@ -20,6 +20,7 @@ from .errors import (
     NotPdfError,
     ParseError,
 )
+from .geometry import clean_text
 
 PDF_MAGIC = b"%PDF-"
 
@@ -115,7 +116,10 @@ def scan(
             raise LimitExceededError(f"the PDF has {n} pages, over the limit of {max_pages}", source=str(p))
         pages = []
         for i in range(n):
-            page = doc[i]
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError as exc:
+                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
             try:
                 textpage = page.get_textpage()
                 try:
@@ -127,7 +131,7 @@ def scan(
                 raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
             finally:
                 page.close()
-            pages.append(ScannedPage(i + 1, text.replace("\r\n", "\n").replace("\r", "\n"), rotation))
+            pages.append(ScannedPage(i + 1, clean_text(text.replace("\r\n", "\n").replace("\r", "\n")), rotation))
     finally:
         doc.close()
     return ScannedDocument(p, tuple(pages))

@@ -6,8 +6,10 @@ Coordinates are PDF points, ``top`` measured from the top of the (rotated) page.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 #: Rules shorter than this are the thickness edges of thin filled rectangles, not rules.
@@ -142,11 +144,30 @@ def rules_from_edges(edges: Sequence[dict[str, Any]]) -> tuple[list[Segment], li
     return _merge_segments(horizontal), _merge_segments(vertical)
 
 
+@cache
+def _radicals() -> dict[int, str]:
+    """Kangxi radicals and CJK compatibility ideographs that some fonts' ToUnicode maps
+    give instead of the ordinary ideograph (⽬ for 目): map them back."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF)):
+        for cp in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(cp))
+            if norm != chr(cp) and len(norm) == 1:
+                table[cp] = norm
+    return table
+
+
+def clean_text(text: str) -> str:
+    if any(0x2E80 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text):
+        return text.translate(_radicals())
+    return text
+
+
 def page_geometry(page: Any, number: int) -> PageGeometry:
     """Read a pdfplumber page into a :class:`PageGeometry` (chars and edges only)."""
     glyphs = [
         Glyph(
-            c["text"],
+            clean_text(c["text"]),
             float(c["x0"]),
             float(c["x1"]),
             float(c["top"]),

@@ -46,8 +46,9 @@ def _header_hits(text: str) -> int:
 
 
 def is_table_start(page: ScannedPage) -> bool:
-    t = squash(page.text)
-    return TITLE in t and _header_hits(page.text) >= 2 and not _is_contents(page)
+    """The title near the top of the page (not a mention in prose) and header words."""
+    head = "".join(squash(ln) for ln in _lines(page)[:6])
+    return TITLE in head and _header_hits(page.text) >= 2 and not _is_contents(page)
 
 
 def _is_contents(page: ScannedPage) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from .body import Body, table_body
 from .build import Built, build_compact, build_long, stitch_slots, stitch_units
 from .columns import ColumnMap, map_columns
-from .errors import UnmappedColumnsError
+from .errors import CorruptPdfError, UnmappedColumnsError
 from .geometry import PageGeometry, page_geometry
 from .header import (
     AMOUNT_PREFIX,
@@ -63,6 +63,11 @@ def _check_columns(header: Header, columns: ColumnMap, source: str, page: int) -
     return columns, warnings
 
 
+def _same_columns(a: Header, b: Header) -> bool:
+    """A header found on a later page repeats the first one (same mapped columns)."""
+    return [r for r in a.roles() if r] == [r for r in b.roles() if r]
+
+
 def _frame_top(geom: PageGeometry, columns: ColumnMap) -> float:
     """Top of the table on a page without a header: its top rule, else the page top."""
     inside = [g for g in geom.glyphs if columns.left <= g.xc <= columns.right and not g.blank]
@@ -85,18 +90,25 @@ def read_table(pdf: Any, loc: TableLocation, source: str) -> TableRead:
     content: list[int] = []
     style = Style()
     for n in loc.pages:
-        page = pdf.pages[n - 1]
         try:
-            geom = page_geometry(page, n)
-        finally:
-            page.close()
+            page = pdf.pages[n - 1]
+            try:
+                geom = page_geometry(page, n)
+            finally:
+                page.close()
+        except Exception as exc:  # pdfminer raises many kinds on a damaged page
+            raise CorruptPdfError(
+                f"the page cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source, page=n
+            ) from exc
         found = find_header(geom)
-        if found is not None and (header is None or found.layout == header.layout):
+        if found is not None and header is not None and not _same_columns(found, header):
+            found = None  # body text that happens to read like a header
+        if found is not None:
             cols, more = _check_columns(found, map_columns(geom, found), source, n)
             warnings += more
             columns, header, width, top = cols, header or found, geom.width, found.bottom
         elif columns is None or header is None:
-            raise UnmappedColumnsError("no column header found where the table starts", source=source, page=n)
+            continue  # the title may stand alone on its page; the header comes later
         else:
             if abs(geom.width - width) > 5:
                 warnings.append(
@@ -115,8 +127,12 @@ def read_table(pdf: Any, loc: TableLocation, source: str) -> TableRead:
         else:
             long_pages.append(long_units(body, continuation=continuation, style=style))
         content.append(n)
-    if header is None or columns is None or not content:
-        raise UnmappedColumnsError("the table has no rows", source=source, page=loc.pages[0])
+    if header is None or columns is None:
+        raise UnmappedColumnsError(
+            "the table's title is there but no column header could be found", source=source, page=loc.pages[0]
+        )
+    if not content:
+        raise UnmappedColumnsError("the table has a header but no rows", source=source, page=loc.pages[0])
     amount_keys = tuple(k for k in AMOUNT_KEYS if any(c.role == AMOUNT_PREFIX + k for c in columns.columns))
     if header.layout == "compact":
         built = build_compact(stitch_slots(compact_pages), amount_keys)
