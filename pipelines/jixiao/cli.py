@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--warehouse", help="the DuckDB file to publish (default: data/warehouse.duckdb)")
     lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
     lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    lo.add_argument("--force", action="store_true", help="parse and rebuild even what has not changed")
     lo.set_defaults(func=_load_command)
 
     r = sub.add_parser("report", help="write a self-contained HTML report for one department")

@@ -95,9 +95,7 @@ def parse_pdf(
     try:
         pdf = pdfplumber.open(source)
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise CorruptPdfError(
-            f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source
-        ) from exc
+        raise CorruptPdfError(f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source) from exc
     try:
         for loc in locations:
             out.append(_extraction(doc, loc, read_table(pdf, loc, source), source, year))

@@ -17,8 +17,8 @@ from .errors import (
     EmptyFileError,
     EncryptedPdfError,
     LimitExceededError,
+    MissingFileError,
     NotPdfError,
-    ParseError,
 )
 from .geometry import clean_text
 
@@ -40,10 +40,6 @@ class ScannedDocument:
     @property
     def page_count(self) -> int:
         return len(self.pages)
-
-
-class MissingFileError(ParseError):
-    kind = "missing_file"
 
 
 def check_file(path: Path, *, max_bytes: int | None = None) -> None:

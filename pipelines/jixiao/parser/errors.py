@@ -26,6 +26,10 @@ class ParseError(Exception):
         return f"{where}: {self.message} [{self.kind}]"
 
 
+class MissingFileError(ParseError):
+    kind = "missing_file"
+
+
 class EmptyFileError(ParseError):
     kind = "empty_file"
 
@@ -72,3 +76,41 @@ class TextParseError(ParseError):
     """A piece of cell text (indicator, amount) could not be read."""
 
     kind = "text_parse_error"
+
+
+class ParseTimeoutError(LimitExceededError):
+    """The parser ran longer than the time allowed for one document."""
+
+    kind = "parse_timeout"
+
+
+class ParserCrashError(ParseError):
+    """The parser process died (a crash in a PDF library) or failed unexpectedly."""
+
+    kind = "parser_crash"
+
+
+ERROR_KINDS: dict[str, type[ParseError]] = {
+    cls.kind: cls
+    for cls in (
+        ParseError,
+        MissingFileError,
+        EmptyFileError,
+        NotPdfError,
+        CorruptPdfError,
+        EncryptedPdfError,
+        NoTextLayerError,
+        NoPerformanceTableError,
+        UnmappedColumnsError,
+        MultipleTablesError,
+        LimitExceededError,
+        TextParseError,
+        ParseTimeoutError,
+        ParserCrashError,
+    )
+}
+
+
+def error_from_kind(kind: str, message: str, *, source: str | None = None, page: int | None = None) -> ParseError:
+    """Rebuild a typed error (e.g. one reported by a parser subprocess)."""
+    return ERROR_KINDS.get(kind, ParseError)(message, source=source, page=page)

@@ -1,0 +1,27 @@
+-- One row per loaded document: where it came from and how it was read.
+select
+    document_key,
+    department_id,
+    department_name_published,
+    budget_year,
+    source_location,
+    manifest_file,
+    manifest_line,
+    sha256,
+    file_bytes,
+    page_count,
+    table_first_page,
+    table_last_page,
+    fetched_at,
+    parsed_at,
+    parser_version,
+    layout,
+    currency_unit,
+    amount_columns,
+    row_count,
+    indicator_count,
+    parser_reconciled,
+    warning_count,
+    warnings,
+    notes
+from {{ ref('int_documents') }}

@@ -1,0 +1,21 @@
+-- One row per project across years: the name it has now, the names it had, its years.
+with p as (
+    select
+        *,
+        row_number() over (partition by project_id order by budget_year desc) as latest
+    from {{ ref('int_projects') }}
+)
+
+select
+    project_id,
+    department_id,
+    unit_id,
+    max(case when latest = 1 then project_name end) as project_name,
+    max(case when latest = 1 then project_name_normalized end) as project_name_normalized,
+    min(budget_year) as first_year,
+    max(budget_year) as last_year,
+    count(*) as years_funded,
+    list_sort(list_distinct(list(project_name))) as names_published,
+    bool_and(disclosed) as always_disclosed
+from p
+group by project_id, department_id, unit_id

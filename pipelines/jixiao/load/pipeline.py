@@ -1,0 +1,270 @@
+"""The annual load as plain functions: fetch → parse → stage each document, then build
+and publish the warehouse. ``jixiao load`` calls :func:`run`; the Dagster assets call
+the same steps one document (partition) at a time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..parser import PARSER_VERSION
+from ..parser.errors import ParseError
+from ..settings import Settings
+from ..sources.fetch import FetchError, fetch
+from ..sources.landing import Landing
+from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
+from ..staging.records import error_row, pick_extraction, staging_rows
+from ..staging.schema import LOAD_ERRORS
+from ..staging.store import StagingStore
+from ..warehouse.build import (
+    Inputs,
+    WarehouseError,
+    build_lock,
+    clean_builds,
+    collect_inputs,
+    create_staging_database,
+    new_build_path,
+    publish,
+    published_fingerprint,
+)
+from ..warehouse.dbt import DbtSummary, run_dbt_build
+from .worker import parse_isolated
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+def _quiet(event: str, data: dict[str, Any]) -> None:
+    pass
+
+
+@dataclass
+class DocumentOutcome:
+    key: str
+    department: str
+    year: int
+    location: str
+    status: str  # loaded | unchanged | failed
+    stage: str | None = None  # where it failed: manifest | fetch | parse | stage
+    kind: str | None = None
+    message: str | None = None
+    rows: int = 0
+    indicators: int = 0
+    reconciled: bool = True
+    warnings: list[str] = field(default_factory=list)
+    sha256: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class WarehouseOutcome:
+    status: str  # built | unchanged | failed
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    dbt: DbtSummary | None = None
+    message: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    documents: list[DocumentOutcome]
+    problems: list[Problem]
+    manifest_errors: list[ManifestError]
+    warehouse: WarehouseOutcome | None
+    seconds: float
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.status == "failed"]
+
+
+@dataclass
+class Workspace:
+    """The folders one load works in."""
+
+    settings: Settings
+    landing: Landing
+    store: StagingStore
+
+    @classmethod
+    def open(cls, settings: Settings) -> Workspace:
+        ws = cls(settings, Landing(settings.landing_dir), StagingStore(settings.staging_dir))
+        ws.landing.clean_incoming()
+        ws.store.clean_temporary()
+        return ws
+
+
+def read_manifests(files: list[Path], settings: Settings) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
+    """All valid entries of ``files``; refused entries and unreadable manifests aside."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    broken: list[ManifestError] = []
+    seen: dict[str, Entry] = {}
+    for f in files:
+        try:
+            m: Manifest = load_manifest(f, schemes=settings.limits.schemes)
+        except ManifestError as exc:
+            broken.append(exc)
+            continue
+        problems.extend(m.problems)
+        for e in m.entries:
+            if e.key in seen:
+                problems.append(
+                    Problem(
+                        e.manifest,
+                        e.line,
+                        f"{e.department} {e.year} is already listed at {seen[e.key].where}",
+                        e.department,
+                        e.year,
+                    )
+                )
+                continue
+            seen[e.key] = e
+            entries.append(e)
+    return entries, problems, broken
+
+
+def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
+    """Fetch, parse and stage one document. Never raises for bad input: a failure is
+    recorded (error.json) and returned; the document's previous version stays staged."""
+    out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "failed")
+    limits = ws.settings.limits
+
+    def failed(stage: str, kind: str, message: str) -> DocumentOutcome:
+        out.stage, out.kind, out.message = stage, kind, message
+        ws.store.record_error(
+            entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
+        )
+        return out
+
+    t0 = time.perf_counter()
+    try:
+        fetched = fetch(entry, ws.landing, limits)
+    except FetchError as exc:
+        return failed("fetch", exc.kind, exc.message)
+    except OSError as exc:
+        return failed("fetch", "io_error", f"{entry.location}: {exc}")
+    out.sha256 = fetched.sha256
+    out.timings["fetch"] = time.perf_counter() - t0
+    if not force and ws.store.is_current(entry.key, fetched.sha256, PARSER_VERSION):
+        ws.store.clear_error(entry.key)
+        out.status = "unchanged"
+        return out
+
+    t1 = time.perf_counter()
+    try:
+        extractions = parse_isolated(
+            fetched.path,
+            year=entry.year,
+            seconds=limits.parse_seconds,
+            max_pages=limits.max_pages,
+            max_bytes=limits.max_bytes,
+            source=entry.location,
+        )
+        extraction = pick_extraction(extractions, entry)
+    except ParseError as exc:
+        return failed("parse", exc.kind, exc.describe())
+    out.timings["parse"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    try:
+        rows, summary = staging_rows(extraction, entry, fetched)
+        ws.store.stage(
+            entry.key,
+            fetched.sha256,
+            PARSER_VERSION,
+            rows,
+            {"location": entry.location, "fetched_at": fetched.fetched_at},
+        )
+    except (OSError, ValueError) as exc:
+        return failed("stage", "stage_error", f"{exc.__class__.__name__}: {exc}")
+    out.timings["stage"] = time.perf_counter() - t2
+    ws.store.clear_error(entry.key)
+    out.status = "loaded"
+    out.rows, out.indicators = summary.rows, summary.indicators
+    out.reconciled, out.warnings = summary.reconciled, summary.warnings
+    return out
+
+
+def load_errors(
+    entries: list[Entry], problems: list[Problem], broken: list[ManifestError], store: StagingStore
+) -> list[tuple[Any, ...]]:
+    """The rows of the load-errors table: refused manifests and entries, and the last
+    failure of every listed document whose last attempt failed."""
+    rows: list[tuple[Any, ...]] = []
+    for m in broken:
+        rows.append(error_row(m.file.name, None, None, "manifest", "manifest_invalid", str(m), str(m.file)))
+    for p in problems:
+        rows.append(error_row(p.key, p.department, p.year, "manifest", "entry_invalid", str(p), str(p.manifest)))
+    for e in entries:
+        err = store.error(e.key)
+        if err:
+            rows.append(tuple(err.get(c) for c in LOAD_ERRORS.column_names))
+    return rows
+
+
+def build_warehouse(
+    ws: Workspace, keys: list[str], errors: list[tuple[Any, ...]], *, force: bool = False, progress: Progress = _quiet
+) -> WarehouseOutcome:
+    """Build a new warehouse from the staged documents and publish it, unless nothing
+    changed since the published one. Never leaves a half-built file in place."""
+    settings = ws.settings
+    target = settings.warehouse
+    with build_lock(settings.build_dir):
+        inputs: Inputs = collect_inputs(ws.store, keys, errors, settings.dbt_project_dir)
+        if not force and published_fingerprint(target) == inputs.fingerprint:
+            return WarehouseOutcome("unchanged", target)
+        clean_builds(settings.build_dir)
+        build = new_build_path(settings.build_dir)
+        timings: dict[str, float] = {}
+        try:
+            t0 = time.perf_counter()
+            progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
+            counts = create_staging_database(build, inputs)
+            timings["staging_db"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            progress("warehouse", {"step": "dbt"})
+            summary = run_dbt_build(settings.dbt_project_dir, build, settings.build_dir / "dbt")
+            timings["dbt"] = time.perf_counter() - t1
+            if summary.errors or summary.blocking:
+                problems = summary.errors + [f"test {t.name}: {t.message}" for t in summary.blocking]
+                return WarehouseOutcome(
+                    "failed",
+                    target,
+                    counts,
+                    summary,
+                    "dbt build failed; the published warehouse is unchanged: " + "; ".join(problems[:5]),
+                    timings,
+                )
+            t2 = time.perf_counter()
+            progress("warehouse", {"step": "publish"})
+            publish(build, target)
+            timings["publish"] = time.perf_counter() - t2
+            return WarehouseOutcome("built", target, counts, summary, None, timings)
+        except WarehouseError as exc:
+            return WarehouseOutcome("failed", target, message=str(exc), timings=timings)
+        finally:
+            for leftover in (build, build.with_name(build.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+
+def run(manifests: list[Path], settings: Settings, *, force: bool = False, progress: Progress = _quiet) -> LoadResult:
+    """The whole load, in this process (documents in parallel, one warehouse build)."""
+    t0 = time.perf_counter()
+    ws = Workspace.open(settings)
+    entries, problems, broken = read_manifests(manifests, settings)
+    progress("start", {"documents": len(entries), "problems": len(problems) + len(broken)})
+    outcomes: list[DocumentOutcome] = []
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        futures = [pool.submit(ingest, e, ws, force=force) for e in entries]
+        for i, fut in enumerate(futures, start=1):
+            outcome = fut.result()
+            outcomes.append(outcome)
+            progress("document", {"index": i, "total": len(entries), "outcome": outcome})
+    errors = load_errors(entries, problems, broken, ws.store)
+    warehouse = build_warehouse(ws, [e.key for e in entries], errors, force=force, progress=progress)
+    return LoadResult(outcomes, problems, broken, warehouse, time.perf_counter() - t0)

@@ -1,0 +1,86 @@
+"""The landing folder: every fetched document, stored by content (sha256), every
+version kept. A file lands under its final name only once complete (write to a
+temporary name, then rename), so a crash never leaves half a document in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+
+class Landing:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._log_lock = threading.Lock()
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.pdf"
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    @contextmanager
+    def writer(self) -> Iterator[tuple[IO[bytes], _Hasher]]:
+        """A temporary file to stream a download into, hashed as it is written."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-", suffix=".part")
+        hasher = _Hasher()
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                yield fh, hasher
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        hasher.tmp = Path(tmp)
+
+    def commit(self, hasher: _Hasher) -> Path:
+        """Move a completed download to its content address (a no-op if already there)."""
+        assert hasher.tmp is not None
+        final = self.path_for(hasher.hexdigest())
+        if final.exists():
+            hasher.tmp.unlink(missing_ok=True)
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(hasher.tmp, final)
+        return final
+
+    def record(self, key: str, location: str, sha256: str, size: int) -> str:
+        """Append to the fetch log; returns the fetch time (ISO 8601, UTC)."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        line = json.dumps(
+            {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": at}, ensure_ascii=False
+        )
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._log_lock, (self.root / "fetches.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+        return at
+
+    def clean_incoming(self) -> None:
+        """Remove downloads a crash left unfinished."""
+        for part in self.root.glob(".incoming-*.part"):
+            part.unlink(missing_ok=True)
+
+
+class _Hasher:
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+        self.tmp: Path | None = None
+
+    def update(self, chunk: bytes) -> None:
+        self._h.update(chunk)
+        self.size += len(chunk)
+        if len(self.head) < 1024:
+            self.head += chunk[: 1024 - len(self.head)]
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()

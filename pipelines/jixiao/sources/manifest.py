@@ -1,0 +1,225 @@
+"""Source manifests (``sources/*.yaml``): which documents to load.
+
+::
+
+    documents:
+      - department: 中共广州市委外事工作委员会办公室
+        year: 2025
+        url: https://www.gz.gov.cn/.../2025年部门预算.pdf   # or path: samples/waiban_2025.pdf
+        sha256: 9f2c…        # optional: the expected content
+        notes: 附件2 on pages 16-18
+
+A bad entry is refused with a message naming the file and line; the good entries of
+the same manifest still load. A manifest that is not YAML, or not a list of entries, is
+refused as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ALLOWED_KEYS = {"department", "year", "url", "path", "sha256", "notes", "id"}
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
+
+
+class ManifestError(Exception):
+    """The manifest as a whole cannot be read."""
+
+    def __init__(self, message: str, *, file: Path, line: int | None = None) -> None:
+        self.file, self.line = file, line
+        where = f"{file}:{line}" if line else str(file)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document to load."""
+
+    department: str
+    year: int
+    url: str | None
+    path: Path | None  # resolved, inside the manifest's folder
+    sha256: str | None
+    notes: str | None
+    manifest: Path
+    line: int
+    key_override: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the document slot: year and department."""
+        return self.key_override or document_key(self.year, self.department)
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.path)
+
+    @property
+    def where(self) -> str:
+        return f"{self.manifest}:{self.line}"
+
+    def fingerprint(self) -> str:
+        """Changes when the entry changes (so that a sensor can notice)."""
+        raw = f"{self.department}|{self.year}|{self.location}|{self.sha256 or ''}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A refused entry: where it is and what is wrong."""
+
+    manifest: Path
+    line: int
+    message: str
+    department: str | None = None
+    year: int | None = None
+
+    @property
+    def key(self) -> str:
+        if self.department and self.year:
+            return document_key(self.year, self.department)
+        return f"{self.manifest.name}:{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.manifest}:{self.line}: {self.message}"
+
+
+def document_key(year: int, department: str) -> str:
+    return f"{year}-{_UNSAFE.sub('_', department.strip())}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    file: Path
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+
+
+def _scalar(node: yaml.Node) -> object:
+    return yaml.safe_load(yaml.serialize(node)) if node is not None else None
+
+
+def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "https")) -> Manifest:
+    """Read and validate one manifest."""
+    path = Path(file).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"cannot be read ({exc})", file=path) from exc
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ManifestError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})", file=path, line=mark.line + 1 if mark else None
+        ) from exc
+    if root is None:
+        return Manifest(path, (), ())
+    items = root
+    if isinstance(root, yaml.MappingNode):
+        found = [v for k, v in root.value if _scalar(k) == "documents"]
+        if not found:
+            raise ManifestError("expected a 'documents:' list", file=path, line=root.start_mark.line + 1)
+        items = found[0]
+    if not isinstance(items, yaml.SequenceNode):
+        raise ManifestError("'documents' must be a list of entries", file=path, line=items.start_mark.line + 1)
+
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for node in items.value:
+        result = _entry(node, path, schemes)
+        if isinstance(result, Problem):
+            problems.append(result)
+            continue
+        if result.key in seen:
+            problems.append(
+                Problem(
+                    path,
+                    result.line,
+                    f"duplicate entry for {result.department} {result.year} (first at line {seen[result.key]})",
+                    result.department,
+                    result.year,
+                )
+            )
+            continue
+        seen[result.key] = result.line
+        entries.append(result)
+    return Manifest(path, tuple(entries), tuple(problems))
+
+
+def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry | Problem:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        return Problem(manifest, line, "an entry must be a mapping (department:, year:, url: or path:)")
+    fields: dict[str, object] = {}
+    lines: dict[str, int] = {}
+    for k, v in node.value:
+        key = str(_scalar(k))
+        fields[key] = _scalar(v)
+        lines[key] = k.start_mark.line + 1
+    department = fields.get("department")
+    year = fields.get("year")
+    dept = department.strip() if isinstance(department, str) else None
+    yr = year if isinstance(year, int) and not isinstance(year, bool) else None
+
+    def bad(message: str, at: str | None = None) -> Problem:
+        return Problem(manifest, lines.get(at, line) if at else line, message, dept, yr)
+
+    unknown = sorted(set(fields) - ALLOWED_KEYS)
+    if unknown:
+        return bad(f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(ALLOWED_KEYS))})", unknown[0])
+    if not dept:
+        return bad("'department' is missing or empty", "department")
+    if yr is None or not 1990 <= yr <= 2100:
+        return bad(f"'year' must be a year such as 2025, not {year!r}", "year")
+    url, rel = fields.get("url"), fields.get("path")
+    if (url is None) == (rel is None):
+        return bad("give exactly one of 'url' or 'path'")
+    resolved: Path | None = None
+    if url is not None:
+        if not isinstance(url, str):
+            return bad("'url' must be text", "url")
+        parsed = urlparse(url.strip())
+        if parsed.scheme.lower() not in schemes:
+            return bad(f"URL scheme {parsed.scheme or '(none)'!r} is not allowed (only {', '.join(schemes)})", "url")
+        if not parsed.netloc:
+            return bad(f"URL {url!r} has no host", "url")
+        url = url.strip()
+    else:
+        if not isinstance(rel, str) or not rel.strip():
+            return bad("'path' must be a relative file path", "path")
+        base = manifest.parent.resolve()
+        candidate = Path(rel.strip())
+        if candidate.is_absolute():
+            return bad(f"path {rel!r} must be relative to the manifest's folder", "path")
+        resolved = (base / candidate).resolve()
+        if not resolved.is_relative_to(base):
+            return bad(f"path {rel!r} leaves the sources folder {base}", "path")
+    sha = fields.get("sha256")
+    if sha is not None and not (isinstance(sha, str) and _SHA256.match(sha)):
+        return bad("'sha256' must be 64 hexadecimal characters", "sha256")
+    notes = fields.get("notes")
+    key = fields.get("id")
+    return Entry(
+        dept,
+        yr,
+        url,
+        resolved,
+        sha.lower() if isinstance(sha, str) else None,
+        str(notes) if notes is not None else None,
+        manifest,
+        line,
+        str(key) if key is not None else None,
+    )
+
+
+def load_manifests(files: list[Path], *, schemes: tuple[str, ...] = ("http", "https")) -> list[Manifest]:
+    return [load_manifest(f, schemes=schemes) for f in files]

@@ -1,0 +1,128 @@
+"""The staging tables, one set of rows per document.
+
+The raw tables keep what the parser read (amounts as the decimal text it produced);
+dbt's ``stg_`` models give them types. Every row carries ``document_key`` so that a
+document's rows can be replaced as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (name, DuckDB type)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+    def ddl(self, qualified: str | None = None) -> str:
+        cols = ", ".join(f'"{c}" {t}' for c, t in self.columns)
+        return f"CREATE TABLE {qualified or self.name} ({cols})"
+
+
+DOCUMENTS = Table(
+    "raw_documents",
+    (
+        ("document_key", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("department_in_document", "VARCHAR"),
+        ("year_in_document", "INTEGER"),
+        ("source_location", "VARCHAR"),
+        ("manifest_file", "VARCHAR"),
+        ("manifest_line", "INTEGER"),
+        ("sha256", "VARCHAR"),
+        ("bytes", "BIGINT"),
+        ("fetched_at", "VARCHAR"),
+        ("parsed_at", "VARCHAR"),
+        ("parser_version", "VARCHAR"),
+        ("page_count", "INTEGER"),
+        ("table_first_page", "INTEGER"),
+        ("table_last_page", "INTEGER"),
+        ("layout", "VARCHAR"),
+        ("currency_unit", "VARCHAR"),
+        ("amount_columns", "VARCHAR"),
+        ("row_count", "INTEGER"),
+        ("indicator_count", "INTEGER"),
+        ("reconciled", "BOOLEAN"),
+        ("warnings", "VARCHAR"),
+        ("notes", "VARCHAR"),
+    ),
+)
+
+FUNDING_ROWS = Table(
+    "raw_funding_rows",
+    (
+        ("document_key", "VARCHAR"),
+        ("row_number", "INTEGER"),
+        ("row_type", "VARCHAR"),
+        ("unit", "VARCHAR"),
+        ("project", "VARCHAR"),
+        ("total", "VARCHAR"),
+        ("fiscal_appropriation", "VARCHAR"),
+        ("fiscal_special_account", "VARCHAR"),
+        ("other_funds", "VARCHAR"),
+        ("general_public_budget", "VARCHAR"),
+        ("government_fund", "VARCHAR"),
+        ("prior_year_carryover", "VARCHAR"),
+        ("goal", "VARCHAR"),
+        ("indicators_raw", "VARCHAR"),
+        ("disclosed", "BOOLEAN"),
+        ("page", "INTEGER"),
+        ("warnings", "VARCHAR"),
+    ),
+)
+
+INDICATORS = Table(
+    "raw_indicators",
+    (
+        ("document_key", "VARCHAR"),
+        ("row_number", "INTEGER"),
+        ("unit", "VARCHAR"),
+        ("project", "VARCHAR"),
+        ("seq", "INTEGER"),
+        ("level1", "VARCHAR"),
+        ("level2", "VARCHAR"),
+        ("indicator_name", "VARCHAR"),
+        ("period_target", "VARCHAR"),
+        ("annual_target", "VARCHAR"),
+        ("op", "VARCHAR"),
+        ("target_value", "VARCHAR"),
+        ("value_unit", "VARCHAR"),
+        ("page", "INTEGER"),
+    ),
+)
+
+CHECKS = Table(
+    "raw_checks",
+    (
+        ("document_key", "VARCHAR"),
+        ("check_name", "VARCHAR"),
+        ("scope", "VARCHAR"),
+        ("expected", "VARCHAR"),
+        ("actual", "VARCHAR"),
+        ("ok", "BOOLEAN"),
+    ),
+)
+
+LOAD_ERRORS = Table(
+    "raw_load_errors",
+    (
+        ("document_key", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("stage", "VARCHAR"),
+        ("error_kind", "VARCHAR"),
+        ("message", "VARCHAR"),
+        ("source_location", "VARCHAR"),
+        ("occurred_at", "VARCHAR"),
+    ),
+)
+
+#: Tables staged per document (the load-errors table is kept beside them).
+DOCUMENT_TABLES: tuple[Table, ...] = (DOCUMENTS, FUNDING_ROWS, INDICATORS, CHECKS)
+ALL_TABLES: tuple[Table, ...] = (*DOCUMENT_TABLES, LOAD_ERRORS)

@@ -1,0 +1,139 @@
+"""The staging area: each document's rows as Parquet files, one folder per version.
+
+::
+
+    staging/<document key>/
+        current.json                  the version in use (sha256 of the PDF + parser version)
+        <sha256>-<parser>/*.parquet   one file per staging table
+        error.json                    the last failure, if the last attempt failed
+
+A version folder is written under a temporary name and renamed when complete; the
+``current.json`` pointer is replaced atomically. A crash at any point leaves the
+previous version in use, and a document that fails keeps its previous good version.
+Many documents can be staged at once: each writes only its own folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .records import Rows
+from .schema import DOCUMENT_TABLES, LOAD_ERRORS
+
+CURRENT = "current.json"
+ERROR = "error.json"
+
+
+@dataclass(frozen=True)
+class StagedVersion:
+    key: str
+    version: str
+    path: Path
+    sha256: str
+    parser_version: str
+
+
+def version_name(sha256: str, parser_version: str) -> str:
+    return f"{sha256}-{parser_version}"
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class StagingStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def key_dir(self, key: str) -> Path:
+        return self.root / key
+
+    def current(self, key: str) -> StagedVersion | None:
+        pointer = self.key_dir(key) / CURRENT
+        try:
+            data = json.loads(pointer.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        path = self.key_dir(key) / data["version"]
+        if not all((path / f"{t.name}.parquet").is_file() for t in DOCUMENT_TABLES):
+            return None
+        return StagedVersion(key, data["version"], path, data["sha256"], data["parser_version"])
+
+    def is_current(self, key: str, sha256: str, parser_version: str) -> bool:
+        cur = self.current(key)
+        return cur is not None and cur.version == version_name(sha256, parser_version)
+
+    def stage(self, key: str, sha256: str, parser_version: str, rows: Rows, meta: dict[str, Any]) -> StagedVersion:
+        """Write one document's rows as a new version and make it current."""
+        kdir = self.key_dir(key)
+        kdir.mkdir(parents=True, exist_ok=True)
+        version = version_name(sha256, parser_version)
+        final = kdir / version
+        tmp = kdir / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            write_parquet(tmp, rows)
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _write_json(kdir / CURRENT, {"version": version, "sha256": sha256, "parser_version": parser_version, **meta})
+        return StagedVersion(key, version, final, sha256, parser_version)
+
+    def record_error(self, key: str, row: tuple[Any, ...]) -> None:
+        kdir = self.key_dir(key)
+        kdir.mkdir(parents=True, exist_ok=True)
+        _write_json(kdir / ERROR, dict(zip(LOAD_ERRORS.column_names, row, strict=True)))
+
+    def clear_error(self, key: str) -> None:
+        (self.key_dir(key) / ERROR).unlink(missing_ok=True)
+
+    def error(self, key: str) -> dict[str, Any] | None:
+        try:
+            return json.loads((self.key_dir(key) / ERROR).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def clean_temporary(self) -> None:
+        """Remove what a crash left half-written."""
+        if not self.root.exists():
+            return
+        for kdir in self.root.iterdir():
+            if kdir.is_dir():
+                for tmp in kdir.glob(".tmp-*"):
+                    shutil.rmtree(tmp, ignore_errors=True)
+                for tmp in kdir.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+
+
+def write_parquet(folder: Path, rows: Rows) -> None:
+    """One Parquet file per staging table, written with DuckDB (no pandas needed)."""
+    con = duckdb.connect(":memory:")
+    try:
+        for table in DOCUMENT_TABLES:
+            con.execute(table.ddl())
+            data = rows.get(table.name, [])
+            if data:
+                marks = ", ".join("?" for _ in table.columns)
+                con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", data)
+            target = folder / f"{table.name}.parquet"
+            con.execute(f"COPY {table.name} TO '{_sql_path(target)}' (FORMAT PARQUET)")
+    finally:
+        con.close()
+
+
+def _sql_path(path: Path) -> str:
+    """A path as a SQL string literal body (COPY takes no parameters)."""
+    return str(path).replace("'", "''")
