@@ -14,7 +14,7 @@ from typing import Any
 from ..parser import PARSER_VERSION
 from ..parser.errors import ParseError
 from ..settings import Settings
-from ..sources.fetch import FetchError, fetch
+from ..sources.fetch import Fetched, FetchError, fetch
 from ..sources.landing import Landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import error_row, pick_extraction, staging_rows
@@ -57,6 +57,7 @@ class DocumentOutcome:
     warnings: list[str] = field(default_factory=list)
     sha256: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    extraction: dict[str, Any] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -128,33 +129,39 @@ def read_manifests(files: list[Path], settings: Settings) -> tuple[list[Entry], 
     return entries, problems, broken
 
 
-def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
-    """Fetch, parse and stage one document. Never raises for bad input: a failure is
-    recorded (error.json) and returned; the document's previous version stays staged."""
-    out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "failed")
-    limits = ws.settings.limits
+class StepFailed(Exception):
+    """A document failed at one stage; the failure is already recorded for the warehouse."""
 
-    def failed(stage: str, kind: str, message: str) -> DocumentOutcome:
-        out.stage, out.kind, out.message = stage, kind, message
-        ws.store.record_error(
-            entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
-        )
-        return out
+    def __init__(self, stage: str, kind: str, message: str) -> None:
+        self.stage, self.kind, self.message = stage, kind, message
+        super().__init__(f"{stage} failed ({kind}): {message}")
 
-    t0 = time.perf_counter()
+
+def _fail(entry: Entry, ws: Workspace, stage: str, kind: str, message: str) -> StepFailed:
+    ws.store.record_error(
+        entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
+    )
+    return StepFailed(stage, kind, message)
+
+
+def fetch_document(entry: Entry, ws: Workspace) -> Fetched:
+    """Fetch ``entry`` into the landing folder; raises :class:`StepFailed`."""
     try:
-        fetched = fetch(entry, ws.landing, limits)
+        return fetch(entry, ws.landing, ws.settings.limits)
     except FetchError as exc:
-        return failed("fetch", exc.kind, exc.message)
+        raise _fail(entry, ws, "fetch", exc.kind, exc.message) from exc
     except OSError as exc:
-        return failed("fetch", "io_error", f"{entry.location}: {exc}")
-    out.sha256 = fetched.sha256
-    out.timings["fetch"] = time.perf_counter() - t0
+        raise _fail(entry, ws, "fetch", "io_error", f"{entry.location}: {exc}") from exc
+
+
+def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
+    """Parse a fetched document and stage its rows, unless this very document was
+    already parsed by this parser version; raises :class:`StepFailed`."""
+    out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
+    limits = ws.settings.limits
     if not force and ws.store.is_current(entry.key, fetched.sha256, PARSER_VERSION):
         ws.store.clear_error(entry.key)
-        out.status = "unchanged"
         return out
-
     t1 = time.perf_counter()
     try:
         extractions = parse_isolated(
@@ -167,9 +174,8 @@ def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutco
         )
         extraction = pick_extraction(extractions, entry)
     except ParseError as exc:
-        return failed("parse", exc.kind, exc.describe())
+        raise _fail(entry, ws, "parse", exc.kind, exc.describe()) from exc
     out.timings["parse"] = time.perf_counter() - t1
-
     t2 = time.perf_counter()
     try:
         rows, summary = staging_rows(extraction, entry, fetched)
@@ -181,13 +187,37 @@ def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutco
             {"location": entry.location, "fetched_at": fetched.fetched_at},
         )
     except (OSError, ValueError) as exc:
-        return failed("stage", "stage_error", f"{exc.__class__.__name__}: {exc}")
+        raise _fail(entry, ws, "stage", "stage_error", f"{exc.__class__.__name__}: {exc}") from exc
     out.timings["stage"] = time.perf_counter() - t2
     ws.store.clear_error(entry.key)
     out.status = "loaded"
     out.rows, out.indicators = summary.rows, summary.indicators
     out.reconciled, out.warnings = summary.reconciled, summary.warnings
+    out.extraction = extraction
     return out
+
+
+def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
+    """Fetch, parse and stage one document. Never raises for bad input: a failure is
+    recorded (for the load-errors table) and returned; the previous version stays staged."""
+    t0 = time.perf_counter()
+    try:
+        fetched = fetch_document(entry, ws)
+        fetch_seconds = time.perf_counter() - t0
+        out = stage_document(entry, fetched, ws, force=force)
+        out.timings["fetch"] = fetch_seconds
+        return out
+    except StepFailed as exc:
+        return DocumentOutcome(
+            entry.key,
+            entry.department,
+            entry.year,
+            entry.location,
+            "failed",
+            stage=exc.stage,
+            kind=exc.kind,
+            message=exc.message,
+        )
 
 
 def load_errors(

@@ -21,11 +21,15 @@ _CTX: Any = None
 def _context() -> Any:
     global _CTX
     if _CTX is None:
-        if sys.platform.startswith("linux") or sys.platform == "darwin":
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        if not (sys.platform.startswith("linux") or sys.platform == "darwin"):  # pragma: no cover - Windows
+            _CTX = mp.get_context("spawn")
+        elif main_file is None or not Path(main_file).exists():
+            # an interactive or piped __main__ cannot be re-imported by a fork server
+            _CTX = mp.get_context("fork")
+        else:
             _CTX = mp.get_context("forkserver")
             _CTX.set_forkserver_preload(["jixiao.parser"])
-        else:  # pragma: no cover - Windows
-            _CTX = mp.get_context("spawn")
     return _CTX
 
 

@@ -137,30 +137,48 @@ def new_build_path(build_dir: Path) -> Path:
     return build_dir / f"warehouse-{uuid.uuid4().hex[:12]}.duckdb"
 
 
-def publish(build: Path, target: Path) -> None:
-    """Replace ``target`` with ``build`` in one rename (copying first across filesystems)."""
+def _checkpoint(build: Path) -> None:
     con = duckdb.connect(str(build))
     try:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    wal = build.with_name(build.name + ".wal")
-    if wal.exists():
+    if build.with_name(build.name + ".wal").exists():
         raise WarehouseError(f"{build} still has a write-ahead log after checkpointing; not published")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if os.stat(build.parent).st_dev != os.stat(target.parent).st_dev:
-        staged = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.incoming")
-        shutil.copyfile(build, staged)
-        build.unlink()
-        build = staged
-    with open(build, "rb") as fh:
+
+
+def _replace(staged: Path, target: Path) -> None:
+    with open(staged, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(build, target)
+    os.replace(staged, target)
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def publish(build: Path, target: Path) -> None:
+    """Replace ``target`` with ``build`` in one rename (copying first across filesystems)."""
+    _checkpoint(build)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(build.parent).st_dev != os.stat(target.parent).st_dev:
+        publish_copy(build, target)
+        build.unlink()
+        return
+    _replace(build, target)
+
+
+def publish_copy(build: Path, target: Path) -> None:
+    """Copy ``build`` beside ``target``, then rename it into place; ``build`` stays."""
+    _checkpoint(build)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.incoming")
+    try:
+        shutil.copyfile(build, staged)
+        _replace(staged, target)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def clean_builds(build_dir: Path, keep: Path | None = None) -> None:

@@ -1,0 +1,1 @@
+"""The Dagster code location: thin wiring around :mod:`jixiao.load` and the dbt project."""
