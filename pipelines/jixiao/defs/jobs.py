@@ -6,7 +6,6 @@ import dagster as dg
 
 from .assets.documents import parsed_document, source_document
 from .assets.warehouse import WAREHOUSE_TAG, dbt_models, raw_tables, warehouse
-from .partitions import documents
 
 INGEST_JOB = "ingest_documents"
 WAREHOUSE_JOB = "build_warehouse"
@@ -16,7 +15,6 @@ def ingest_job() -> dg.JobDefinition | Any:
     return dg.define_asset_job(
         INGEST_JOB,
         selection=dg.AssetSelection.assets(source_document, parsed_document),
-        partitions_def=documents,
         description="Fetch, parse and stage one department's document for one year.",
     )
 

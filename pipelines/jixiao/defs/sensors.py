@@ -12,6 +12,7 @@ All three start stopped; turn them on in the UI (Automation) or with
 """
 
 import json
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -29,7 +30,7 @@ DONE = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
 
 
 def _requests(
-    jixiao: JixiaoResource, known: set[str], previous: dict[str, str], only_changed: bool
+    jixiao: JixiaoResource, known: set[str], previous: dict[str, str], only_changed: bool, tick: str = ""
 ) -> tuple[list[str], list[dg.RunRequest], dict[str, str]]:
     entries, _, _ = jixiao.read()
     new_departments = sorted({e.department for e in entries} - known)
@@ -41,7 +42,7 @@ def _requests(
             continue
         runs.append(
             dg.RunRequest(
-                run_key=f"{e.key}:{fingerprints[e.key]}" if only_changed else None,
+                run_key=f"{e.key}:{fingerprints[e.key]}{tick}",
                 partition_key=document_partition(e.year, e.department),
                 tags={"jixiao/document": e.key},
             )
@@ -94,10 +95,10 @@ def warehouse_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | d
     execution_timezone="Asia/Shanghai",
     description="Every 1 April: fetch every manifest entry again (unchanged documents are not parsed).",
 )
-def yearly_load(context: dg.ScheduleEvaluationContext, jixiao: JixiaoResource) -> dg.SensorResult:
+def yearly_load(context: dg.ScheduleEvaluationContext, jixiao: JixiaoResource) -> list[dg.RunRequest]:
     known = set(context.instance.get_dynamic_partitions(departments.name))
-    new_departments, runs, _ = _requests(jixiao, known, {}, only_changed=False)
-    return dg.SensorResult(
-        run_requests=runs,
-        dynamic_partitions_requests=[departments.build_add_request(new_departments)] if new_departments else [],
-    )
+    tick = f":{datetime.now(UTC):%Y}"  # one run per entry per year
+    new_departments, runs, _ = _requests(jixiao, known, {}, only_changed=False, tick=tick)
+    if new_departments:
+        context.instance.add_dynamic_partitions(departments.name, new_departments)
+    return runs

@@ -1,0 +1,91 @@
+"""Fetching over HTTP from a local server on 127.0.0.1, and from local paths."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from jixiao.settings import Limits
+from jixiao.sources.fetch import FetchError, fetch
+from jixiao.sources.landing import Landing
+from jixiao.sources.manifest import Entry
+from tests.conftest import CORPUS
+from tests.support.http_server import serve
+
+PDF = (CORPUS / "keji_2023.pdf").read_bytes()
+FAST = Limits(http_timeout=1.0, http_retries=2, http_backoff=0.01, max_bytes=2_000_000)
+
+
+def entry(url: str | None = None, path: Path | None = None, sha256: str | None = None) -> Entry:
+    return Entry("广州市科学技术局", 2023, url, path, sha256, None, Path("m.yaml"), 1)
+
+
+def test_fetch_stores_by_content_and_keeps_versions(tmp_path: Path) -> None:
+    landing = Landing(tmp_path / "landing")
+    with serve() as srv:
+        url = srv.add("/keji.pdf", body=PDF)
+        first = fetch(entry(url), landing, FAST)
+        assert first.sha256 == hashlib.sha256(PDF).hexdigest()
+        assert first.path == landing.path_for(first.sha256) and first.path.read_bytes() == PDF
+        srv.add("/keji.pdf", body=PDF + b"\n% revised\n")
+        second = fetch(entry(url), landing, FAST)
+    assert second.sha256 != first.sha256
+    assert first.path.exists() and second.path.exists()  # every version is kept
+    assert len((tmp_path / "landing" / "fetches.jsonl").read_text().splitlines()) == 2
+
+
+def test_server_errors_are_retried_with_backoff(tmp_path: Path) -> None:
+    sleeps: list[float] = []
+    with serve() as srv:
+        url = srv.add("/flaky.pdf", body=PDF, failures=2, fail_status=503)
+        got = fetch(entry(url), Landing(tmp_path), FAST, sleep=sleeps.append)
+        assert srv.routes["/flaky.pdf"].hits == 3
+    assert got.size == len(PDF)
+    assert sleeps == [0.01, 0.02]
+
+
+@pytest.mark.parametrize(
+    ("route", "kind", "text"),
+    [
+        ({"status": 404, "body": b"<html>not found</html>", "content_type": "text/html"}, "http_status", "HTTP 404"),
+        ({"failures": 9, "fail_status": 500}, "http_status", "HTTP 500"),
+        ({"body": b"<!DOCTYPE html><html><body>404 \xe9\xa1\xb5</body></html>", "content_type": "application/pdf"},
+         "not_pdf", "HTML page"),
+        ({"body": PDF, "mode": "short"}, "connection", "attempts"),
+        ({"body": PDF, "mode": "reset"}, "connection", "attempts"),
+        ({"body": PDF, "mode": "silent"}, "timeout", "did not answer"),
+        ({"body": PDF * 40}, "too_large", "limit"),
+    ],
+    ids=["404", "500", "html", "short-body", "reset", "silent", "too-large"],
+)
+def test_http_failures_are_typed(tmp_path: Path, route: dict, kind: str, text: str) -> None:
+    landing = Landing(tmp_path / "landing")
+    with serve() as srv:
+        url = srv.add("/doc.pdf", **route)
+        with pytest.raises(FetchError) as info:
+            fetch(entry(url), landing, FAST, sleep=lambda s: None)
+    assert info.value.kind == kind and text in info.value.message
+    assert not list((tmp_path / "landing").rglob("*.pdf"))  # nothing half-written lands
+    assert not list((tmp_path / "landing").glob(".incoming-*"))
+
+
+def test_unreachable_host(tmp_path: Path) -> None:
+    with pytest.raises(FetchError) as info:
+        fetch(entry("http://127.0.0.1:9/none.pdf"), Landing(tmp_path), FAST, sleep=lambda s: None)
+    assert info.value.kind == "connection"
+
+
+def test_local_paths_and_checksums(tmp_path: Path) -> None:
+    src = tmp_path / "keji_2023.pdf"
+    src.write_bytes(PDF)
+    landing = Landing(tmp_path / "landing")
+    ok = fetch(entry(path=src, sha256=hashlib.sha256(PDF).hexdigest()), landing, FAST)
+    assert ok.path.read_bytes() == PDF
+    with pytest.raises(FetchError) as info:
+        fetch(entry(path=src, sha256="0" * 64), landing, FAST)
+    assert info.value.kind == "checksum_mismatch"
+    with pytest.raises(FetchError) as info:
+        fetch(entry(path=tmp_path / "missing.pdf"), landing, FAST)
+    assert info.value.kind == "missing_file"
