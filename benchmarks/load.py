@@ -27,7 +27,9 @@ from jixiao.settings import load_settings  # noqa: E402
 from jixiao.synth import Knobs, generate  # noqa: E402
 from jixiao.synth.content import DEPARTMENTS  # noqa: E402
 
-DISTRICTS = ("", "越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区")
+DISTRICTS = (
+    "", "越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区",
+)
 
 
 def department_names(n: int) -> list[str]:
