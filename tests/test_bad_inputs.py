@@ -3,18 +3,15 @@ traceback; the library raises its own typed errors."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfgen.canvas import Canvas
 
 from jixiao.parser import ParseError, parse_pdf
-from jixiao.synth.render import FONT
 from tests.conftest import BAD, CORPUS, bad_entries
+from tests.support.pdfs import table_with_header
 
 ENTRIES = bad_entries()
 
@@ -43,29 +40,8 @@ def test_cli_prints_one_line_and_fails(entry: dict) -> None:
     assert "Traceback" not in r.stderr
 
 
-def _write_table_page(path: Path, header: list[str]) -> None:
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=landscape(A4))
-    c.setFont(FONT, 16)
-    c.drawCentredString(421, 520, "2025年项目支出绩效目标表")
-    c.setFont(FONT, 10)
-    c.drawString(30, 495, "部门名称：广州市测试局")
-    c.setFont(FONT, 8)
-    x = 30.0
-    for label in header:
-        c.rect(x, 450, 110, 25)
-        c.drawCentredString(x + 55, 460, label)
-        x += 110
-    c.rect(30, 400, x - 30, 50)
-    c.drawString(35, 420, "某项目 100.00")
-    c.showPage()
-    c.save()
-    path.write_bytes(buf.getvalue())
-
-
 def test_unmappable_columns_are_reported_with_page(tmp_path: Path) -> None:
-    pdf = tmp_path / "odd_header_2025.pdf"
-    _write_table_page(pdf, ["项目名称", "绩效指标", "备注", "说明"])
+    pdf = table_with_header(tmp_path / "odd_header_2025.pdf", ["项目名称", "绩效指标", "备注", "说明"])
     with pytest.raises(ParseError) as info:
         parse_pdf(pdf)
     assert info.value.kind == "unmapped_columns"

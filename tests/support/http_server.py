@@ -3,6 +3,7 @@ request (status codes, HTML, a body cut short, a reset connection, silence)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -77,7 +78,8 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(ConnectionError):  # the client may hang up (a size limit)
+                self.wfile.write(body)
 
     return Handler
 

@@ -48,11 +48,15 @@ class JixiaoResource(dg.ConfigurableResource):
     def read(self) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
         return read_manifests(self.manifest_files(), self.settings())
 
-    def entry(self, year: int, department: str) -> Entry | None:
-        entries, _, _ = self.read()
+    def lookup(self, year: int, department: str) -> Entry | Problem | None:
+        """The manifest entry for this document, the reason it was refused, or None."""
+        entries, problems, _ = self.read()
         for e in entries:
             if e.year == year and e.department == department:
                 return e
+        for p in problems:
+            if p.year == year and p.department == department:
+                return p
         return None
 
     def dagster_build_path(self) -> Path:

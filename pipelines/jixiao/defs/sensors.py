@@ -32,8 +32,10 @@ DONE = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
 def _requests(
     jixiao: JixiaoResource, known: set[str], previous: dict[str, str], only_changed: bool, tick: str = ""
 ) -> tuple[list[str], list[dg.RunRequest], dict[str, str]]:
-    entries, _, _ = jixiao.read()
-    new_departments = sorted({e.department for e in entries} - known)
+    entries, problems, _ = jixiao.read()
+    # a refused entry still gets its run: it fails there, visibly, with the reason
+    refused = [p for p in problems if p.department and p.year]
+    new_departments = sorted(({e.department for e in entries} | {str(p.department) for p in refused}) - known)
     runs = []
     fingerprints = {}
     for e in entries:
@@ -45,6 +47,17 @@ def _requests(
                 run_key=f"{e.key}:{fingerprints[e.key]}{tick}",
                 partition_key=document_partition(e.year, e.department),
                 tags={"jixiao/document": e.key},
+            )
+        )
+    for p in refused:
+        fingerprints[p.key] = f"refused:{p.line}:{p.message}"
+        if only_changed and previous.get(p.key) == fingerprints[p.key]:
+            continue
+        runs.append(
+            dg.RunRequest(
+                run_key=f"{p.key}:refused{tick}",
+                partition_key=document_partition(p.year, p.department),  # type: ignore[arg-type]
+                tags={"jixiao/document": p.key},
             )
         )
     return new_departments, runs, fingerprints

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,9 @@ from ..settings import Settings
 from ..sources.fetch import Fetched, FetchError, fetch
 from ..sources.landing import Landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
-from ..staging.records import error_row, pick_extraction, staging_rows
+from ..staging.records import duplicate_projects, error_row, pick_extraction, staging_rows
 from ..staging.schema import LOAD_ERRORS
-from ..staging.store import StagingStore
+from ..staging.store import StagingStore, version_name
 from ..warehouse.build import (
     Inputs,
     WarehouseError,
@@ -159,9 +160,14 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     already parsed by this parser version; raises :class:`StepFailed`."""
     out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
     limits = ws.settings.limits
-    if not force and ws.store.is_current(entry.key, fetched.sha256, PARSER_VERSION):
+    current = ws.store.current(entry.key)
+    same_version = current is not None and current.version == version_name(fetched.sha256, PARSER_VERSION)
+    if same_version and not force:
         ws.store.clear_error(entry.key)
         return out
+    # parsing the same version again (forced) keeps the time it was first parsed
+    parsed_at = current.staged_at if same_version and current is not None else None
+    parsed_at = parsed_at or datetime.now(UTC).isoformat(timespec="seconds")
     t1 = time.perf_counter()
     try:
         extractions = parse_isolated(
@@ -176,16 +182,15 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     except ParseError as exc:
         raise _fail(entry, ws, "parse", exc.kind, exc.describe()) from exc
     out.timings["parse"] = time.perf_counter() - t1
+    duplicates = duplicate_projects(extraction)
+    if duplicates:
+        listed = "; ".join(duplicates[:5])
+        raise _fail(entry, ws, "stage", "duplicate_rows", f"the table lists a project twice under one unit: {listed}")
     t2 = time.perf_counter()
     try:
-        rows, summary = staging_rows(extraction, entry, fetched)
-        ws.store.stage(
-            entry.key,
-            fetched.sha256,
-            PARSER_VERSION,
-            rows,
-            {"location": entry.location, "fetched_at": fetched.fetched_at},
-        )
+        rows, summary = staging_rows(extraction, entry, fetched, parsed_at=parsed_at)
+        meta = {"location": entry.location, "fetched_at": fetched.fetched_at, "staged_at": parsed_at}
+        ws.store.stage(entry.key, fetched.sha256, PARSER_VERSION, rows, meta)
     except (OSError, ValueError) as exc:
         raise _fail(entry, ws, "stage", "stage_error", f"{exc.__class__.__name__}: {exc}") from exc
     out.timings["stage"] = time.perf_counter() - t2
@@ -225,13 +230,16 @@ def load_errors(
 ) -> list[tuple[Any, ...]]:
     """The rows of the load-errors table: refused manifests and entries, and the last
     failure of every listed document whose last attempt failed."""
+    refused = [error_row(m.file.name, None, None, "manifest", "manifest_invalid", str(m), str(m.file)) for m in broken]
+    refused += [
+        error_row(p.key, p.department, p.year, "manifest", "entry_invalid", str(p), str(p.manifest)) for p in problems
+    ]
+    keys = [str(r[0]) for r in refused]
+    for key, row in zip(keys, refused, strict=True):
+        store.record_error(key, row)  # kept with the time the problem was first seen
     rows: list[tuple[Any, ...]] = []
-    for m in broken:
-        rows.append(error_row(m.file.name, None, None, "manifest", "manifest_invalid", str(m), str(m.file)))
-    for p in problems:
-        rows.append(error_row(p.key, p.department, p.year, "manifest", "entry_invalid", str(p), str(p.manifest)))
-    for e in entries:
-        err = store.error(e.key)
+    for key in [*keys, *(e.key for e in entries)]:
+        err = store.error(key)
         if err:
             rows.append(tuple(err.get(c) for c in LOAD_ERRORS.column_names))
     return rows

@@ -48,6 +48,10 @@ def fetch(entry: Entry, landing: Landing, limits: Limits, *, sleep=time.sleep) -
         assert entry.path is not None
         hasher = _copy(entry.path, landing, limits)
     sha = hasher.hexdigest()
+    if hasher.size == 0:
+        assert hasher.tmp is not None
+        hasher.tmp.unlink(missing_ok=True)
+        raise FetchError("empty_file", f"{entry.location} is empty (0 bytes)")
     if PDF_MAGIC not in hasher.head:
         assert hasher.tmp is not None
         hasher.tmp.unlink(missing_ok=True)

@@ -52,8 +52,13 @@ class Landing:
         os.replace(hasher.tmp, final)
         return final
 
+    def first_fetched(self, sha256: str) -> str:
+        """When this exact document first landed (ISO 8601, UTC): its file's time."""
+        mtime = self.path_for(sha256).stat().st_mtime
+        return datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
+
     def record(self, key: str, location: str, sha256: str, size: int) -> str:
-        """Append to the fetch log; returns the fetch time (ISO 8601, UTC)."""
+        """Append to the fetch log; returns when this document was first fetched."""
         at = datetime.now(UTC).isoformat(timespec="seconds")
         line = json.dumps(
             {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": at}, ensure_ascii=False
@@ -61,7 +66,7 @@ class Landing:
         self.root.mkdir(parents=True, exist_ok=True)
         with self._log_lock, (self.root / "fetches.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
-        return at
+        return self.first_fetched(sha256)
 
     def clean_incoming(self) -> None:
         """Remove downloads a crash left unfinished."""

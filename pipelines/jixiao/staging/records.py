@@ -47,7 +47,23 @@ def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(values.get(c) for c in table.column_names)
 
 
-def staging_rows(extraction: dict[str, Any], entry: Entry, fetched: Fetched) -> tuple[Rows, StagedSummary]:
+def duplicate_projects(extraction: dict[str, Any]) -> list[str]:
+    """Projects listed twice under the same unit ("unit / project (pages 3, 4)")."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for r in extraction["rows"]:
+        if r["row_type"] == "project":
+            seen.setdefault((squash(r["unit"]), squash(r["project"])), []).append(r["page"])
+    out = []
+    for r in extraction["rows"]:
+        key = (squash(r["unit"]), squash(r["project"]))
+        if r["row_type"] == "project" and len(seen.get(key, [])) > 1:
+            out.append(f"{r['unit']} / {r['project']} (pages {', '.join(map(str, seen.pop(key)))})")
+    return out
+
+
+def staging_rows(
+    extraction: dict[str, Any], entry: Entry, fetched: Fetched, *, parsed_at: str | None = None
+) -> tuple[Rows, StagedSummary]:
     doc = extraction["document"]
     key = entry.key
     rows = extraction["rows"]
@@ -73,7 +89,7 @@ def staging_rows(extraction: dict[str, Any], entry: Entry, fetched: Fetched) -> 
                 "sha256": fetched.sha256,
                 "bytes": fetched.size,
                 "fetched_at": fetched.fetched_at,
-                "parsed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "parsed_at": parsed_at or datetime.now(UTC).isoformat(timespec="seconds"),
                 "parser_version": extraction.get("parser_version"),
                 "page_count": doc.get("page_count"),
                 "table_first_page": doc["pages"][0],

@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from ..faults import pause_point
 from .records import Rows
 from .schema import DOCUMENT_TABLES, LOAD_ERRORS
 
@@ -39,6 +40,7 @@ class StagedVersion:
     path: Path
     sha256: str
     parser_version: str
+    staged_at: str | None = None
 
 
 def version_name(sha256: str, parser_version: str) -> str:
@@ -67,7 +69,7 @@ class StagingStore:
         path = self.key_dir(key) / data["version"]
         if not all((path / f"{t.name}.parquet").is_file() for t in DOCUMENT_TABLES):
             return None
-        return StagedVersion(key, data["version"], path, data["sha256"], data["parser_version"])
+        return StagedVersion(key, data["version"], path, data["sha256"], data["parser_version"], data.get("staged_at"))
 
     def is_current(self, key: str, sha256: str, parser_version: str) -> bool:
         cur = self.current(key)
@@ -83,6 +85,7 @@ class StagingStore:
         tmp.mkdir()
         try:
             write_parquet(tmp, rows)
+            pause_point("staging")
             if final.exists():
                 shutil.rmtree(final)
             os.replace(tmp, final)
@@ -90,12 +93,19 @@ class StagingStore:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _write_json(kdir / CURRENT, {"version": version, "sha256": sha256, "parser_version": parser_version, **meta})
-        return StagedVersion(key, version, final, sha256, parser_version)
+        return StagedVersion(key, version, final, sha256, parser_version, meta.get("staged_at"))
 
     def record_error(self, key: str, row: tuple[Any, ...]) -> None:
+        """Record the document's latest failure; the same failure again keeps the time it
+        was first seen (so that reloading changes nothing)."""
         kdir = self.key_dir(key)
         kdir.mkdir(parents=True, exist_ok=True)
-        _write_json(kdir / ERROR, dict(zip(LOAD_ERRORS.column_names, row, strict=True)))
+        new = dict(zip(LOAD_ERRORS.column_names, row, strict=True))
+        old = self.error(key)
+        same = ("stage", "error_kind", "message", "source_location")
+        if old and all(old.get(k) == new.get(k) for k in same):
+            new["occurred_at"] = old.get("occurred_at", new["occurred_at"])
+        _write_json(kdir / ERROR, new)
 
     def clear_error(self, key: str) -> None:
         (self.key_dir(key) / ERROR).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ returns the PDF bytes and the extraction a perfect parser must produce.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import replace
 from typing import Any
@@ -55,8 +56,12 @@ def generate(
     year: int | None = None,
     projects: tuple[int, int] = (1, 6),
     units: int | None = None,
+    duplicate: bool = False,
 ) -> tuple[bytes, dict[str, Any], Knobs]:
-    """Render one synthetic budget: (PDF bytes, truth, the knobs used)."""
+    """Render one synthetic budget: (PDF bytes, truth, the knobs used).
+
+    ``duplicate`` lists the first project of the first unit twice (a publishing error).
+    """
     rng = random.Random(seed)
     knobs = knobs or random_knobs(rng)
     cols = columns or rng.choice(["standard", "standard", "no_special", "extra", "carryover"])
@@ -68,6 +73,9 @@ def generate(
         projects=projects,
         units=units,
     )
+    if duplicate:
+        first = budget.units[0].projects[0]
+        budget.units[0].projects.append(copy.deepcopy(first))
     if knobs.layout == "long":
         knobs = replace(knobs, zero="empty")
     if cols == "extra" and rng.random() < 0.5:

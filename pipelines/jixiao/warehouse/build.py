@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from .. import __version__
+from ..faults import pause_point
 from ..parser import PARSER_VERSION
 from ..staging.schema import DOCUMENT_TABLES, LOAD_ERRORS
 from ..staging.store import StagedVersion, StagingStore
@@ -150,6 +151,7 @@ def _checkpoint(build: Path) -> None:
 def _replace(staged: Path, target: Path) -> None:
     with open(staged, "rb") as fh:
         os.fsync(fh.fileno())
+    pause_point("publish")
     os.replace(staged, target)
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:

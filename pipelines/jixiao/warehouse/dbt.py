@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ def run_dbt_build(project_dir: Path, database: Path, work_dir: Path) -> DbtSumma
     saved = {k: os.environ.get(k) for k in dbt_env(database)}
     os.environ.update(dbt_env(database))
     work_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work_dir / "target" / "run", ignore_errors=True)  # compiled SQL of the last build
     try:
         res = dbtRunner().invoke(
             [

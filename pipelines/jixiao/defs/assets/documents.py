@@ -12,6 +12,7 @@ import dagster as dg
 from ...load.pipeline import StepFailed, fetch_document, stage_document
 from ...parser import PARSER_VERSION
 from ...sources.fetch import Fetched
+from ...sources.manifest import Entry, Problem
 from ...textable import truncate
 from ..partitions import documents, year_and_department
 from ..resources import JixiaoResource
@@ -36,10 +37,15 @@ def _failure(exc: StepFailed, entry_location: str) -> dg.Failure:
 )
 def source_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Any:
     year, department = year_and_department(context)
-    entry = jixiao.entry(year, department)
+    entry = jixiao.lookup(year, department)
     if entry is None:
         context.log.info(f"no manifest lists {department} {year}: nothing to fetch")
         return
+    if isinstance(entry, Problem):  # the manifest entry was refused
+        raise dg.Failure(
+            description=f"manifest failed (entry_invalid): {entry}",
+            metadata={"stage": "manifest", "error_kind": "entry_invalid"},
+        )
     ws = jixiao.workspace()
     try:
         fetched = fetch_document(entry, ws)
@@ -76,8 +82,8 @@ def source_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -
 )
 def parsed_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource, source_document: Fetched) -> Any:
     year, department = year_and_department(context)
-    entry = jixiao.entry(year, department)
-    if entry is None:
+    entry = jixiao.lookup(year, department)
+    if not isinstance(entry, Entry):
         return
     ws = jixiao.workspace()
     try:
