@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.instance.ref import InstanceRef
 
 from jixiao.defs.partitions import document_partition
 from jixiao.load.pipeline import run
@@ -366,30 +366,32 @@ def test_loading_twice_leaves_identical_tables(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ 5. parallel partitions
 
 
-def test_backfill_on_the_multiprocess_executor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.support import dagster_jobs
-
-    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("JIXIAO_MANIFESTS", str(ROOT / "sources" / "samples.yaml"))
+def test_backfill_on_the_multiprocess_executor(tmp_path: Path) -> None:
+    """Every sample document as its own run, all at once (as a backfill launches them),
+    each on the multiprocess executor; then one warehouse build."""
     from jixiao.sources.manifest import load_manifest
 
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "JIXIAO_DATA_DIR": str(tmp_path / "data"),
+           "JIXIAO_MANIFESTS": str(ROOT / "sources" / "samples.yaml"), "PYTHONPATH": str(ROOT)}
     entries = load_manifest(ROOT / "sources" / "samples.yaml").entries
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         instance.add_dynamic_partitions("departments", sorted({e.department for e in entries}))
-
-        def one(entry) -> tuple[bool, list[str]]:  # type: ignore[no-untyped-def]
-            with dg.execute_job(dg.reconstructable(dagster_jobs.ingest_job), instance=instance,
-                                tags={"dagster/partition": document_partition(entry.year, entry.department)},
-                                raise_on_error=False) as result:
-                failures = [str(e.event_specific_data.error) for e in result.all_events
-                            if e.event_type_value == "STEP_FAILURE"]
-                return result.success, failures
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            outcomes = list(pool.map(one, entries))
-        assert all(ok for ok, _ in outcomes), [f for _, f in outcomes]
-        with dg.execute_job(dg.reconstructable(dagster_jobs.warehouse_job), instance=instance) as built:
-            assert built.success
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "tests.support.run_partition", "ingest_job",
+                          str(document_partition(e.year, e.department))],
+                         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for e in entries
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in runs]
+    assert all(p.returncode == 0 for p in runs), outputs
+    assert all("multiprocess executor" in out for out in outputs)
+    assert not any("lock" in out.lower() for out in outputs)
+    build = subprocess.run([sys.executable, "-m", "tests.support.run_partition", "warehouse_job"],
+                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
     con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
     assert con.execute("select count(*) from dim_document").fetchone() == (9,)
 

@@ -19,6 +19,7 @@ def document_partition(year: int, department: str) -> dg.MultiPartitionKey:
 
 def year_and_department(context: dg.AssetExecutionContext) -> tuple[int, str]:
     key = context.partition_key
-    assert isinstance(key, dg.MultiPartitionKey)
+    if not isinstance(key, dg.MultiPartitionKey):  # a key given as text ("<department>|<year>")
+        key = documents.get_partition_key_from_str(key)
     dims = key.keys_by_dimension
     return int(dims["year"]), dims["department"]

@@ -4,11 +4,13 @@ temporary name, then rename), so a crash never leaves half a document in place."
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -68,10 +70,14 @@ class Landing:
             fh.write(line + "\n")
         return self.first_fetched(sha256)
 
-    def clean_incoming(self) -> None:
-        """Remove downloads a crash left unfinished."""
+    def clean_incoming(self, older_than: float = 3600.0) -> None:
+        """Remove downloads a crash left unfinished (old ones only: another process may
+        be downloading right now)."""
+        cutoff = time.time() - older_than
         for part in self.root.glob(".incoming-*.part"):
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                if part.stat().st_mtime < cutoff:
+                    part.unlink(missing_ok=True)
 
 
 class _Hasher:

@@ -15,9 +15,11 @@ Many documents can be staged at once: each writes only its own folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,8 @@ from .records import Rows
 from .schema import DOCUMENT_TABLES, LOAD_ERRORS
 
 CURRENT = "current.json"
+#: Leftovers older than this are from a crashed load (no document takes an hour to stage).
+STALE_SECONDS = 3600.0
 ERROR = "error.json"
 
 
@@ -116,16 +120,22 @@ class StagingStore:
         except (FileNotFoundError, ValueError):
             return None
 
-    def clean_temporary(self) -> None:
-        """Remove what a crash left half-written."""
+    def clean_temporary(self, older_than: float = STALE_SECONDS) -> None:
+        """Remove what a crashed load left half-written. Only old leftovers: another
+        process may be staging a document right now (its folder is young)."""
         if not self.root.exists():
             return
+        cutoff = time.time() - older_than
         for kdir in self.root.iterdir():
             if kdir.is_dir():
-                for tmp in kdir.glob(".tmp-*"):
-                    shutil.rmtree(tmp, ignore_errors=True)
-                for tmp in kdir.glob(".*.tmp"):
-                    tmp.unlink(missing_ok=True)
+                for tmp in [*kdir.glob(".tmp-*"), *kdir.glob(".*.tmp")]:
+                    with contextlib.suppress(FileNotFoundError):
+                        if tmp.stat().st_mtime >= cutoff:
+                            continue
+                        if tmp.is_dir():
+                            shutil.rmtree(tmp, ignore_errors=True)
+                        else:
+                            tmp.unlink(missing_ok=True)
 
 
 def write_parquet(folder: Path, rows: Rows) -> None:
