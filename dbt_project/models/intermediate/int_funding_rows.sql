@@ -32,7 +32,7 @@ select
     unit_key,
     case when unit_key is not null then {{ surrogate_key(["department_id", "unit_key"]) }} end as unit_id,
     project_name,
-    {{ normalize_project_name("project_name", "department_name_published") }} as project_name_normalized,
+    department_name_published,
     cast(total * to_wan_yuan as decimal(22, 6)) as total_wan,
     cast(fiscal_appropriation * to_wan_yuan as decimal(22, 6)) as fiscal_appropriation_wan,
     cast(fiscal_special_account * to_wan_yuan as decimal(22, 6)) as fiscal_special_account_wan,

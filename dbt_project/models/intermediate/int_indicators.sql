@@ -1,35 +1,23 @@
--- Indicators with their project's identity, category codes, and an identity of their
--- own across years: same project, same categories, same normalized name.
-with inds as (
-    select
-        i.*,
-        p.project_id,
-        p.unit_id,
-        p.department_id,
-        p.budget_year,
-        {{ normalize_indicator_name("i.indicator_name") }} as indicator_name_normalized
-    from {{ ref('stg_indicators') }} as i
-    join {{ ref('int_projects') }} as p
-        on p.document_key = i.document_key and p.row_number = i.row_number
-),
-
-coded as (
-    select
-        inds.*,
-        c1.category_code as level1_code,
-        c2.category_code as level2_code,
-        row_number() over (
-            partition by document_key, project_id, level1, level2, indicator_name_normalized order by seq
-        ) as occurrence
-    from inds
-    left join {{ ref('indicator_categories') }} as c1
-        on c1.category_level = 1 and c1.category_name = inds.level1
-    left join {{ ref('indicator_categories') }} as c2
-        on c2.category_level = 2 and c2.category_name = inds.level2 and c2.level1_name = inds.level1
-)
-
+-- Indicators with their project's identity, category codes, and their own identity
+-- across years (same project and categories, same or close normalized name).
 select
-    *,
-    {{ surrogate_key(["project_id", "level1", "level2", "indicator_name_normalized", "occurrence"]) }}
-        as indicator_id
-from coded
+    i.*,
+    p.project_id,
+    p.unit_id,
+    p.department_id,
+    p.budget_year,
+    c1.category_code as level1_code,
+    c2.category_code as level2_code,
+    n.indicator_id,
+    n.indicator_name_normalized,
+    n.match_method,
+    n.match_score
+from {{ ref('stg_indicators') }} as i
+join {{ ref('int_projects') }} as p
+    on p.document_key = i.document_key and p.row_number = i.row_number
+join {{ ref('int_indicator_identity') }} as n
+    on n.document_key = i.document_key and n.row_number = i.row_number and n.seq = i.seq
+left join {{ ref('indicator_categories') }} as c1
+    on c1.category_level = 1 and c1.category_name = i.level1
+left join {{ ref('indicator_categories') }} as c2
+    on c2.category_level = 2 and c2.category_name = i.level2 and c2.level1_name = i.level1

@@ -1,16 +1,12 @@
--- Project rows with a project identity that holds across years: same department, same
--- unit, same normalized name. A name repeated within one table gets an ordinal.
-with projects as (
-    select
-        *,
-        row_number() over (
-            partition by document_key, unit_key, project_name_normalized order by row_number
-        ) as occurrence
-    from {{ ref('int_funding_rows') }}
-    where row_type = 'project'
-)
-
+-- Project rows with `project_id`, the project's identity across years, and how it was
+-- matched to the year before (method and score).
 select
-    *,
-    {{ surrogate_key(["department_id", "unit_key", "project_name_normalized", "occurrence"]) }} as project_id
-from projects
+    r.*,
+    i.project_id,
+    i.project_name_normalized,
+    i.match_method,
+    i.match_score,
+    i.matched_name,
+    i.matched_year
+from {{ ref('int_project_rows') }} as r
+join {{ ref('int_project_identity') }} as i using (document_key, row_number)

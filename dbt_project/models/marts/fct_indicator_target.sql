@@ -20,5 +20,6 @@ select
     target_op,
     target_value,
     target_unit,
-    page
+    page,
+    match_method
 from {{ ref('int_indicators') }}

@@ -18,5 +18,8 @@ select
     currency_unit,
     disclosed,
     goal,
-    page
+    page,
+    match_method,
+    match_score,
+    matched_name
 from {{ ref('int_projects') }}

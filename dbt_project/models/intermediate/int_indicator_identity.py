@@ -1,0 +1,34 @@
+"""Indicator identity across years: within one project and its categories, the same
+normalized name, else a close one (a reworded indicator)."""
+
+from jixiao.identity import INDICATOR_THRESHOLD, Item, assign, normalize_indicator_name
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    inds = dbt.ref("stg_indicators").project("document_key, row_number, seq, level1, level2, indicator_name")
+    projects = dbt.ref("int_projects").project("document_key, row_number, project_id, budget_year")
+    rows = (
+        inds.join(projects, "document_key, row_number")
+        .project("document_key, row_number, seq, project_id, level1, level2, budget_year, indicator_name")
+        .fetchall()
+    )
+    items = [
+        Item((doc, row, seq), (project, level1 or "", level2 or ""), year, name or "", normalize_indicator_name(name))
+        for doc, row, seq, project, level1, level2, year, name in rows
+    ]
+    normalized = {it.key: it.normalized for it in items}
+    matches = assign(items, threshold=INDICATOR_THRESHOLD)
+    session.execute(
+        "create or replace temp table _indicator_identity (document_key varchar, row_number integer, seq integer, "
+        "indicator_id varchar, indicator_name_normalized varchar, match_method varchar, match_score double, "
+        "matched_name varchar)"
+    )
+    session.executemany(
+        "insert into _indicator_identity values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (m.key[0], m.key[1], m.key[2], m.identity, normalized[m.key], m.method, m.score, m.matched_name)
+            for m in matches
+        ],
+    )
+    return session.sql("select * from _indicator_identity")

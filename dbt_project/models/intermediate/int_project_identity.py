@@ -1,0 +1,40 @@
+"""Project identity across years (see jixiao.identity): curated aliases, then the same
+normalized name, then fuzzy matching against the previous year's unmatched projects,
+within one department and unit. One row per project row, with the method and score."""
+
+from jixiao.identity import Item, assign, normalize_project_name
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    rows = (
+        dbt.ref("int_project_rows")
+        .project(
+            "document_key, row_number, department_name, department_name_published, unit_key, budget_year, project_name"
+        )
+        .fetchall()
+    )
+    aliases = {}
+    for department, alias, name in (
+        dbt.ref("project_aliases").project("department_name, alias_name, project_name").fetchall()
+    ):
+        aliases[(department, normalize_project_name(alias, department))] = normalize_project_name(name, department)
+    items = [
+        Item((doc, row), (dept, unit_key), year, name or "", normalize_project_name(name, published))
+        for doc, row, dept, published, unit_key, year, name in rows
+    ]
+    normalized = {it.key: it.normalized for it in items}
+    matches = assign(items, aliases=aliases)
+    session.execute(
+        "create or replace temp table _project_identity (document_key varchar, row_number integer, "
+        "project_id varchar, project_name_normalized varchar, match_method varchar, match_score double, "
+        "matched_name varchar, matched_year integer)"
+    )
+    session.executemany(
+        "insert into _project_identity values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (m.key[0], m.key[1], m.identity, normalized[m.key], m.method, m.score, m.matched_name, m.matched_year)
+            for m in matches
+        ],
+    )
+    return session.sql("select * from _project_identity")
