@@ -11,12 +11,12 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: load test setup lint dev clean
+.PHONY: load test setup browser lint dev clean
 
 load: setup
 	$(BIN)/jixiao load
 
-test: setup
+test: setup browser
 	$(BIN)/ruff check pipelines tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -27,6 +27,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $(STAMP)
+
+# The report test opens the HTML report in headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (for the report's browser test)"; \
+	    apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends chromium >/dev/null; }; \
+	  else echo "note: install chromium to run the report's browser test"; fi
 
 lint: setup
 	$(BIN)/ruff check pipelines tests benchmarks

@@ -41,3 +41,15 @@ def score_report(truth: dict[str, Any], pred: dict[str, Any]) -> str:
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("synth")
+
+
+@pytest.fixture(scope="session")
+def samples_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples loaded into a throwaway warehouse (once per test session)."""
+    from jixiao.load.pipeline import run
+    from jixiao.settings import load_settings
+
+    settings = load_settings().with_paths(data_dir=tmp_path_factory.mktemp("samples") / "data")
+    result = run([ROOT / "sources" / "samples.yaml"], settings)
+    assert result.warehouse is not None and result.warehouse.status == "built"
+    return settings.warehouse

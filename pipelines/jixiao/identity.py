@@ -95,7 +95,7 @@ class Match:
     key: tuple[object, ...]
     identity: str
     method: str  # first_seen | exact | normalized | alias | fuzzy | new
-    score: float  # similarity of the normalized names, 0–100 (100 for exact matches)
+    score: float | None  # similarity of the normalized names, 0–100; None when nothing was matched
     matched_name: str | None  # the name it was matched to (the identity's name the year before)
     matched_year: int | None
 
@@ -173,7 +173,7 @@ def _assign_scope(
                 identity = stable_id(*scope, canonical, salt)
             taken.add(identity)
             method = alias_method or ("first_seen" if prev_year is None else "new")
-            out.append(Match(it.key, identity, method, 100.0 if alias_method else 0.0, None, None))
+            out.append(Match(it.key, identity, method, 100.0 if alias_method else None, None, None))
             existing = next((k for k in known if k.identity == identity), None)
             if existing is None:
                 known.append(_Known(identity, canonical, it.name, year))

@@ -34,4 +34,4 @@ select
 from by_source as s
 join totals as t using (department_id, budget_year)
 join {{ ref('dim_department') }} as d on d.department_id = s.department_id
-where s.projects_with_source > 0
+where coalesce(s.amount_wan, 0) <> 0
