@@ -4,6 +4,7 @@ published warehouse file."""
 import os
 from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -71,13 +72,24 @@ class JixiaoDbtTranslator(DagsterDbtTranslator):
         return {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}.get(layer, "warehouse")
 
 
+def _manifest_is_stale(manifest: Path, project_dir: Path) -> bool:
+    """No manifest yet, or a model, macro, seed or the project file changed since it was parsed."""
+    if not manifest.exists():
+        return True
+    parsed = manifest.stat().st_mtime
+    sources = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        sources += [p for p in (project_dir / folder).rglob("*") if p.is_file()]
+    return any(p.exists() and p.stat().st_mtime > parsed for p in sources)
+
+
 @cache
 def dbt_models() -> dg.AssetsDefinition:
     """The dbt assets, built on first use (not at import): ``prepare_if_dev`` parses the
     project under ``dagster dev``; elsewhere a missing manifest is prepared once."""
     project = dbt_project()
     project.prepare_if_dev()
-    if not project.manifest_path.exists():
+    if _manifest_is_stale(project.manifest_path, project.project_dir):
         project.preparer.prepare(project)
 
     @dbt_assets(
