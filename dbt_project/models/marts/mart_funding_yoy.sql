@@ -2,11 +2,7 @@
 -- department's previous year, the change and its status (new / continued / dropped;
 -- first_year where the department has no earlier document).
 with doc_years as (
-    select
-        department_id,
-        budget_year,
-        lag(budget_year) over (partition by department_id order by budget_year) as prev_year
-    from (select distinct department_id, budget_year from {{ ref('int_documents') }})
+    select * from {{ ref('int_department_years') }}
 ),
 
 amounts as (

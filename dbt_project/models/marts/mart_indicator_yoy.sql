@@ -2,11 +2,7 @@
 -- (value compared, same unit), not_comparable (units or kinds differ), new, dropped;
 -- first_year where the department has no earlier document.
 with doc_years as (
-    select
-        department_id,
-        budget_year,
-        lag(budget_year) over (partition by department_id order by budget_year) as prev_year
-    from (select distinct department_id, budget_year from {{ ref('int_documents') }})
+    select * from {{ ref('int_department_years') }}
 ),
 
 targets as (

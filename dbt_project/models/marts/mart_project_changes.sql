@@ -1,11 +1,7 @@
 -- Projects that changed between a department's consecutive years, for review: new
 -- (no match), dropped (gone), renamed (matched under another name — how, and how sure).
 with doc_years as (
-    select
-        department_id,
-        budget_year,
-        lag(budget_year) over (partition by department_id order by budget_year) as prev_year
-    from (select distinct department_id, budget_year from {{ ref('int_documents') }})
+    select * from {{ ref('int_department_years') }}
 ),
 
 f as (

@@ -19,20 +19,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from ..parser.model import AMOUNT_LABELS
 from .content import SynthBudget, SynthProject, SynthUnit
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
-AMOUNT_HEADERS = {
-    "total": "总计",
-    "fiscal_appropriation": "财政拨款",
-    "fiscal_special_account": "财政专户拨款",
-    "other_funds": "其他资金",
-    "general_public_budget": "一般公共预算",
-    "government_fund": "政府性基金",
-    "prior_year_carryover": "上年结转",
-}
+AMOUNT_HEADERS = AMOUNT_LABELS  # the column headings tables print
 
 
 @dataclass(frozen=True)
