@@ -33,7 +33,7 @@ from ..warehouse.build import (
     published_fingerprint,
 )
 from ..warehouse.dbt import DbtSummary, run_dbt_build
-from .worker import parse_isolated
+from .worker import ParserPool, parse_isolated
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -86,18 +86,32 @@ class LoadResult:
 
 @dataclass
 class Workspace:
-    """The folders one load works in."""
+    """The folders one load works in, and its parser processes (if it keeps a pool)."""
 
     settings: Settings
     landing: Landing
     store: StagingStore
+    parsers: ParserPool | None = None
 
     @classmethod
-    def open(cls, settings: Settings) -> Workspace:
-        ws = cls(settings, Landing(settings.landing_dir), StagingStore(settings.staging_dir))
+    def open(cls, settings: Settings, parsers: ParserPool | None = None) -> Workspace:
+        ws = cls(settings, Landing(settings.landing_dir), StagingStore(settings.staging_dir), parsers)
         ws.landing.clean_incoming()
         ws.store.clean_temporary()
         return ws
+
+    def parse(self, path: Path, *, year: int, source: str) -> list[dict[str, Any]]:
+        limits = self.settings.limits
+        options = {
+            "year": year,
+            "seconds": limits.parse_seconds,
+            "max_pages": limits.max_pages,
+            "max_bytes": limits.max_bytes,
+            "source": source,
+        }
+        if self.parsers is not None:
+            return self.parsers.parse(path, **options)  # type: ignore[arg-type]
+        return parse_isolated(path, **options)  # type: ignore[arg-type]
 
 
 def read_manifests(files: list[Path], settings: Settings) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
@@ -159,7 +173,6 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     """Parse a fetched document and stage its rows, unless this very document was
     already parsed by this parser version; raises :class:`StepFailed`."""
     out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
-    limits = ws.settings.limits
     current = ws.store.current(entry.key)
     same_version = current is not None and current.version == version_name(fetched.sha256, PARSER_VERSION)
     if same_version and not force:
@@ -170,14 +183,7 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     parsed_at = parsed_at or datetime.now(UTC).isoformat(timespec="seconds")
     t1 = time.perf_counter()
     try:
-        extractions = parse_isolated(
-            fetched.path,
-            year=entry.year,
-            seconds=limits.parse_seconds,
-            max_pages=limits.max_pages,
-            max_bytes=limits.max_bytes,
-            source=entry.location,
-        )
+        extractions = ws.parse(fetched.path, year=entry.year, source=entry.location)
         extraction = pick_extraction(extractions, entry)
     except ParseError as exc:
         raise _fail(entry, ws, "parse", exc.kind, exc.describe()) from exc
@@ -293,11 +299,12 @@ def build_warehouse(
 def run(manifests: list[Path], settings: Settings, *, force: bool = False, progress: Progress = _quiet) -> LoadResult:
     """The whole load, in this process (documents in parallel, one warehouse build)."""
     t0 = time.perf_counter()
-    ws = Workspace.open(settings)
     entries, problems, broken = read_manifests(manifests, settings)
     progress("start", {"documents": len(entries), "problems": len(problems) + len(broken)})
     outcomes: list[DocumentOutcome] = []
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+    workers = max(1, settings.workers)
+    with ParserPool(workers) as parsers, ThreadPoolExecutor(max_workers=workers) as pool:
+        ws = Workspace.open(settings, parsers)
         futures = [pool.submit(ingest, e, ws, force=force) for e in entries]
         for i, fut in enumerate(futures, start=1):
             outcome = fut.result()

@@ -1,79 +1,144 @@
-"""Running the parser on one document in a child process, under a time limit.
+"""Running the parser in separate processes, under a time limit.
 
-A hostile or broken PDF can make a PDF library spin or crash; in a child process that
-costs one document, never the load. Children are forked from a clean fork server that
-has the parser imported already, so starting one is cheap and safe beside threads.
+A hostile or broken PDF can make a PDF library spin or crash; in a worker process that
+costs one document, never the load. Workers are fresh interpreters
+(``python -m jixiao.load.parse_worker``) that stay up for many documents; a worker that
+runs over its time is killed and replaced.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import contextlib
+import json
+import os
+import queue
+import selectors
+import subprocess
 import sys
-from multiprocessing.connection import Connection
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ..parser.errors import ParseError, ParserCrashError, ParseTimeoutError, error_from_kind
-
-_CTX: Any = None
+from ..parser.errors import ParserCrashError, ParseTimeoutError, error_from_kind
 
 
-def _context() -> Any:
-    global _CTX
-    if _CTX is None:
-        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-        if not (sys.platform.startswith("linux") or sys.platform == "darwin"):  # pragma: no cover - Windows
-            _CTX = mp.get_context("spawn")
-        elif main_file is None or not Path(main_file).exists():
-            # an interactive or piped __main__ cannot be re-imported by a fork server
-            _CTX = mp.get_context("fork")
-        else:
-            _CTX = mp.get_context("forkserver")
-            _CTX.set_forkserver_preload(["jixiao.parser"])
-    return _CTX
+class _Worker:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.load.parse_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self._buffer = b""
+
+    def request(self, payload: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """Send one request; the answer, or TimeoutError / EOFError."""
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
+            stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise EOFError("the parser process is gone") from exc
+        line = self._read_line(stdout, time.monotonic() + seconds)
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def _read_line(self, stream: IO[bytes], deadline: float) -> bytes:
+        fd = stream.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise TimeoutError
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    raise EOFError("the parser process died")
+                self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(5)
+
+    def stop(self) -> None:
+        if self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
-def _child(conn: Connection, path: str, year: int | None, max_pages: int, max_bytes: int) -> None:
-    try:
-        from ..parser import parse_pdf
+class ParserPool:
+    """Up to ``size`` parser processes, shared by the threads of one load."""
 
-        result = [e.to_dict() for e in parse_pdf(path, year=year, max_pages=max_pages, max_bytes=max_bytes)]
-        conn.send(("ok", result))
-    except ParseError as exc:
-        conn.send(("error", (exc.kind, exc.message, exc.page)))
-    except Exception as exc:  # a bug in the parser: reported, not raised
-        conn.send(("error", ("parser_crash", f"{exc.__class__.__name__}: {exc}", None)))
-    finally:
-        conn.close()
+    def __init__(self, size: int = 1) -> None:
+        self.size = max(1, size)
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._started = 0
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(self.size)
+
+    def __enter__(self) -> ParserPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _take(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                self._started += 1
+            return _Worker()
+
+    def parse(
+        self, path: Path, *, year: int | None, seconds: float, max_pages: int, max_bytes: int, source: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Parse ``path`` in a worker; returns the extractions as JSON-able dicts.
+
+        Raises the parser's typed errors, :class:`ParseTimeoutError` when the time runs
+        out (the worker is killed) and :class:`ParserCrashError` when the worker dies.
+        """
+        name = source or str(path)
+        payload = {"path": str(path), "year": year, "max_pages": max_pages, "max_bytes": max_bytes}
+        with self._slots:
+            worker = self._take()
+            try:
+                answer = worker.request(payload, seconds)
+            except TimeoutError:
+                worker.kill()
+                raise ParseTimeoutError(f"parsing took longer than {seconds:g} s; stopped", source=name) from None
+            except EOFError as exc:
+                worker.kill()
+                raise ParserCrashError(
+                    f"the parser process died (exit code {worker.proc.returncode})", source=name
+                ) from exc
+            self._idle.put(worker)
+        if "ok" in answer:
+            return answer["ok"]  # type: ignore[no-any-return]
+        kind, message, page = answer["error"]
+        raise error_from_kind(kind, message, source=name, page=page)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
 
 
 def parse_isolated(
     path: Path, *, year: int | None, seconds: float, max_pages: int, max_bytes: int, source: str | None = None
 ) -> list[dict[str, Any]]:
-    """Parse ``path`` in a child process; returns the extractions as JSON-able dicts.
-
-    Raises the parser's typed errors, :class:`ParseTimeoutError` when the time runs
-    out (the child is killed) and :class:`ParserCrashError` when the child dies.
-    """
-    name = source or str(path)
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, str(path), year, max_pages, max_bytes), daemon=True)
-    proc.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            raise ParseTimeoutError(f"parsing took longer than {seconds:g} s; stopped", source=name)
-        status, payload = receiver.recv()
-    except EOFError as exc:
-        proc.join(5)
-        raise ParserCrashError(f"the parser process died (exit code {proc.exitcode})", source=name) from exc
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        receiver.close()
-    if status == "ok":
-        return payload  # type: ignore[no-any-return]
-    kind, message, page = payload
-    raise error_from_kind(kind, message, source=name, page=page)
+    """Parse one document in a worker process of its own."""
+    with ParserPool(1) as pool:
+        return pool.parse(path, year=year, seconds=seconds, max_pages=max_pages, max_bytes=max_bytes, source=source)
