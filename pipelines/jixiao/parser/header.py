@@ -129,13 +129,9 @@ class Header:
         return [c.role for c in self.cells]
 
 
-def _band_lines(geom: PageGeometry) -> list[Line]:
-    return cluster_lines(geom.glyphs)
-
-
 def find_header(geom: PageGeometry, *, below: float = 0.0) -> Header | None:
     """Find the column header of a performance table on this page, if it has one."""
-    lines = [ln for ln in _band_lines(geom) if ln.top >= below]
+    lines = [ln for ln in cluster_lines(geom.glyphs) if ln.top >= below]
     first: Line | None = None
     for ln in lines:
         t = squash(ln.text)
