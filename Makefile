@@ -17,7 +17,7 @@ load: setup
 	$(BIN)/jixiao load
 
 test: setup browser
-	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff check pipelines tests benchmarks dbt_project
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
@@ -38,7 +38,7 @@ browser:
 	  else echo "note: install chromium to run the report's browser test"; fi
 
 lint: setup
-	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff check pipelines tests benchmarks dbt_project
 
 dev: setup
 	$(BIN)/dagster dev -w workspace.yaml

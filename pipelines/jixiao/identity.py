@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -180,3 +181,12 @@ def _assign_scope(
             else:
                 existing.name, existing.year = it.name, year
     return out
+
+
+def as_relation(session: Any, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[object]]) -> Any:
+    """Rows as a DuckDB relation in a dbt Python model's session (no pandas needed)."""
+    cols = ", ".join(f"{c} {t}" for c, t in columns)
+    session.execute(f"create or replace temp table {name} ({cols})")
+    if rows:
+        session.executemany(f"insert into {name} values ({', '.join('?' for _ in columns)})", rows)
+    return session.sql(f"select * from {name}")

@@ -1,7 +1,7 @@
 """Indicator identity across years: within one project and its categories, the same
 normalized name, else a close one (a reworded indicator)."""
 
-from jixiao.identity import INDICATOR_THRESHOLD, Item, assign, normalize_indicator_name
+from jixiao.identity import INDICATOR_THRESHOLD, Item, as_relation, assign, normalize_indicator_name
 
 
 def model(dbt, session):
@@ -19,16 +19,21 @@ def model(dbt, session):
     ]
     normalized = {it.key: it.normalized for it in items}
     matches = assign(items, threshold=INDICATOR_THRESHOLD)
-    session.execute(
-        "create or replace temp table _indicator_identity (document_key varchar, row_number integer, seq integer, "
-        "indicator_id varchar, indicator_name_normalized varchar, match_method varchar, match_score double, "
-        "matched_name varchar)"
-    )
-    session.executemany(
-        "insert into _indicator_identity values (?, ?, ?, ?, ?, ?, ?, ?)",
+    return as_relation(
+        session,
+        "_indicator_identity",
+        [
+            ("document_key", "varchar"),
+            ("row_number", "integer"),
+            ("seq", "integer"),
+            ("indicator_id", "varchar"),
+            ("indicator_name_normalized", "varchar"),
+            ("match_method", "varchar"),
+            ("match_score", "double"),
+            ("matched_name", "varchar"),
+        ],
         [
             (m.key[0], m.key[1], m.key[2], m.identity, normalized[m.key], m.method, m.score, m.matched_name)
             for m in matches
         ],
     )
-    return session.sql("select * from _indicator_identity")

@@ -2,7 +2,7 @@
 normalized name, then fuzzy matching against the previous year's unmatched projects,
 within one department and unit. One row per project row, with the method and score."""
 
-from jixiao.identity import Item, assign, normalize_project_name
+from jixiao.identity import Item, as_relation, assign, normalize_project_name
 
 
 def model(dbt, session):
@@ -25,16 +25,21 @@ def model(dbt, session):
     ]
     normalized = {it.key: it.normalized for it in items}
     matches = assign(items, aliases=aliases)
-    session.execute(
-        "create or replace temp table _project_identity (document_key varchar, row_number integer, "
-        "project_id varchar, project_name_normalized varchar, match_method varchar, match_score double, "
-        "matched_name varchar, matched_year integer)"
-    )
-    session.executemany(
-        "insert into _project_identity values (?, ?, ?, ?, ?, ?, ?, ?)",
+    return as_relation(
+        session,
+        "_project_identity",
+        [
+            ("document_key", "varchar"),
+            ("row_number", "integer"),
+            ("project_id", "varchar"),
+            ("project_name_normalized", "varchar"),
+            ("match_method", "varchar"),
+            ("match_score", "double"),
+            ("matched_name", "varchar"),
+            ("matched_year", "integer"),
+        ],
         [
             (m.key[0], m.key[1], m.identity, normalized[m.key], m.method, m.score, m.matched_name, m.matched_year)
             for m in matches
         ],
     )
-    return session.sql("select * from _project_identity")
