@@ -6,13 +6,10 @@ performance table found in the file (usually one) or raises a :class:`ParseError
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
-import pdfplumber
-
-from .document import ScannedDocument, scan
+from .document import ScannedDocument, rescan, scan
 from .errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -26,12 +23,12 @@ from .errors import (
     TextParseError,
     UnmappedColumnsError,
 )
-from .locate import TableLocation, locate_tables
+from .extract import extraction, fill_document_fields, read_location
+from .locate import locate_tables
 from .model import Check, DocumentInfo, Extraction, Indicator, Row
-from .reconcile import reconcile
-from .table import TableRead, read_table
+from .reader import PageReader
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "2.0.0"
 
 __all__ = [
     "PARSER_VERSION",
@@ -70,7 +67,8 @@ def _no_table(doc: ScannedDocument) -> ParseError:
             source=source,
         )
     return NoPerformanceTableError(
-        f"no 项目支出绩效目标表 (performance target table) found in its {doc.page_count} pages", source=source
+        f"no performance target table (绩效目标表 with indicators) found in its {doc.page_count} pages",
+        source=source,
     )
 
 
@@ -81,53 +79,35 @@ def parse_pdf(
     max_pages: int | None = None,
     max_bytes: int | None = None,
 ) -> list[Extraction]:
-    """Parse every performance table in the PDF at ``path``.
+    """Parse every target table in the PDF at ``path``, in page order.
 
     ``year`` (a manifest's year) overrides the year read from the document.
     Raises a :class:`ParseError` subclass when the file cannot give a table.
     """
     doc = scan(path, max_pages=max_pages, max_bytes=max_bytes)
     locations = locate_tables(doc)
+    if not locations and not all(p.reliable for p in doc.pages):
+        doc = rescan(doc)
+        locations = locate_tables(doc)
     if not locations:
         raise _no_table(doc)
     source = str(Path(path))
     out: list[Extraction] = []
-    try:
-        pdf = pdfplumber.open(source)
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise CorruptPdfError(f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source) from exc
-    try:
+    refused: list[ParseError] = []
+    with PageReader(source) as reader:
         for loc in locations:
-            out.append(_extraction(doc, loc, read_table(pdf, loc, source), source, year))
-    finally:
-        _close_quietly(pdf)
+            try:
+                read = read_location(reader, loc, source)
+            except UnmappedColumnsError as exc:
+                refused.append(exc)
+                continue
+            if read is not None:
+                out.append(extraction(doc, loc, read, source, year, PARSER_VERSION))
+    if not out:
+        if refused:
+            raise refused[0]
+        raise _no_table(doc)
+    for exc in refused:  # a table the reader could not map, beside others it read
+        out[0].warnings.append(f"a table was skipped: {exc.describe()}")
+    fill_document_fields(out)
     return out
-
-
-def _extraction(doc: ScannedDocument, loc: TableLocation, read: TableRead, source: str, year: int | None) -> Extraction:
-    currency = loc.currency_unit or read.currency_hint
-    warnings = list(read.warnings) + read.built.warnings
-    if currency is None:
-        currency = "万元"
-        warnings.append("the amount unit is not printed; assumed 万元")
-    doc_year, year_source = (year, "manifest") if year is not None else (loc.year, loc.year_source)
-    info = DocumentInfo(
-        department=loc.department,
-        year=doc_year,
-        currency_unit=currency,
-        layout=read.layout,
-        pages=read.pages,
-        source=source,
-        page_count=doc.page_count,
-        year_source=year_source,
-        amount_columns=read.amount_keys,
-    )
-    checks = reconcile(read.built.rows, read.amount_keys)
-    return Extraction(info, read.built.rows, read.built.indicators, checks, warnings, PARSER_VERSION)
-
-
-def _close_quietly(pdf: pdfplumber.PDF) -> None:
-    """Release the file; a damaged file may fail again while closing, which must not
-    hide the error already raised."""
-    with contextlib.suppress(Exception):
-        pdf.close()

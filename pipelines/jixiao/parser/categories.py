@@ -127,3 +127,30 @@ def normalize_levels(level1_text: str | None, level2_text: str | None) -> tuple[
         # a level-2 name in the level-1 cell: file it where it belongs
         level1, level2 = l1.level1, level2 or l1.name
     return level1, level2
+
+
+def split_run_together(text: str) -> tuple[str | None, str | None, str | None]:
+    """Split a 绩效指标 cell that prints level 1, level 2 and the name run together
+    (``产出指标数量指标培训工作完成率`` → 产出指标, 数量指标, 培训工作完成率). Levels are taken only
+    when written in full (with 指标), so a name that merely starts with a stem stays whole."""
+    level1 = level2 = None
+    rest = text
+    for _ in range(2):
+        for stem in _ALL_STEMS:
+            token = stem + "指标"
+            if rest.startswith(token):
+                cat = read_category(token, under=level1)
+                if cat is None:
+                    continue
+                if cat.level == 1 and level1 is None and level2 is None:
+                    level1 = cat.name
+                elif cat.level == 2 and level2 is None:
+                    level2 = cat.name
+                    level1 = level1 or cat.level1
+                else:
+                    break
+                rest = rest[len(token) :]
+                break
+        else:
+            break
+    return level1, level2, rest or None

@@ -30,6 +30,9 @@ class ScannedPage:
     number: int  # 1-based
     text: str
     rotation: int
+    #: False when PDFium could not measure the page's glyphs (a font without metrics): its
+    #: text may then miss characters, and the page is read again by pdfplumber if needed.
+    reliable: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def scan(
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
+                    reliable = _measured(textpage)
                 finally:
                     textpage.close()
                 rotation = page.get_rotation()
@@ -127,7 +131,47 @@ def scan(
                 raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
             finally:
                 page.close()
-            pages.append(ScannedPage(i + 1, clean_text(text.replace("\r\n", "\n").replace("\r", "\n")), rotation))
+            text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+            pages.append(ScannedPage(i + 1, text, rotation, reliable))
     finally:
         doc.close()
     return ScannedDocument(p, tuple(pages))
+
+
+def _measured(textpage: pdfium.PdfTextPage, sample: int = 40) -> bool:
+    """Most sampled glyphs have a box with an area (PDFium knows the font's metrics)."""
+    n = textpage.count_chars()
+    if n == 0:
+        return True
+    step = max(1, n // sample)
+    flat = total = 0
+    for i in range(0, n, step):
+        left, bottom, right, top = textpage.get_charbox(i)
+        total += 1
+        flat += (right - left) < 0.05 or (top - bottom) < 0.05
+    return flat <= total // 2
+
+
+def rescan(doc: ScannedDocument) -> ScannedDocument:
+    """Read again, with pdfplumber, the text of the pages PDFium could not measure."""
+    import pdfplumber
+
+    if all(pg.reliable for pg in doc.pages):
+        return doc
+    pages = list(doc.pages)
+    try:
+        with pdfplumber.open(str(doc.path)) as pdf:
+            for i, pg in enumerate(pages):
+                if pg.reliable:
+                    continue
+                page = pdf.pages[i]
+                try:
+                    text = page.extract_text() or ""
+                finally:
+                    page.close()
+                pages[i] = ScannedPage(pg.number, clean_text(text), pg.rotation, True)
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise CorruptPdfError(
+            f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=str(doc.path)
+        ) from exc
+    return ScannedDocument(doc.path, tuple(pages))

@@ -132,10 +132,33 @@ def _merge_segments(raw: Iterable[tuple[float, float, float]]) -> list[Segment]:
     return [s for s in out if s.length >= MIN_RULE_LENGTH]
 
 
+def _is_white(color: Any) -> bool:
+    """A fill colour that paints the page's own white (gray 1, RGB 1,1,1 or CMYK 0,0,0,0)."""
+    if color is None:
+        return False
+    values = color if isinstance(color, tuple | list) else (color,)
+    try:
+        v = [float(x) for x in values]
+    except (TypeError, ValueError):
+        return False
+    if len(v) == 4:
+        return all(x <= 0.02 for x in v)
+    return bool(v) and all(x >= 0.98 for x in v)
+
+
+def is_invisible(edge: dict[str, Any]) -> bool:
+    """The edge of a white, unstroked rectangle: a cell's background, not a rule."""
+    return (
+        edge.get("object_type") == "rect_edge" and not edge.get("stroke") and _is_white(edge.get("non_stroking_color"))
+    )
+
+
 def rules_from_edges(edges: Sequence[dict[str, Any]]) -> tuple[list[Segment], list[Segment]]:
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
     for e in edges:
+        if is_invisible(e):
+            continue
         x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
         if e.get("orientation") == "h" or (bottom - top) < 1.0 <= (x1 - x0):
             horizontal.append(((top + bottom) / 2, x0, x1))
@@ -163,23 +186,86 @@ def clean_text(text: str) -> str:
     return text
 
 
+#: Where a glyph's box lies about its baseline, as shares of the font size (an em box).
+ASCENT = 0.88
+DESCENT = 0.12
+
+
+def _vertical_box(c: dict[str, Any]) -> tuple[float, float]:
+    """top and bottom of a glyph. Some embedded fonts carry a broken bounding box (digits of
+    one font drawn a line below the ideographs beside them, on the same baseline): where the
+    box does not hold the glyph's baseline, the box is rebuilt around the baseline."""
+    top, bottom = float(c["top"]), float(c["bottom"])
+    m = c.get("matrix")
+    if not m or m[1] or m[2] or "y0" not in c:
+        return top, bottom
+    h = bottom - top
+    baseline = bottom + float(c["y0"]) - float(m[5])  # the baseline, measured from the page top
+    if top + 0.5 * h <= baseline <= bottom + 0.05 * h:
+        return top, bottom
+    size = float(c.get("size") or h)
+    return baseline - ASCENT * size, baseline + DESCENT * size
+
+
+def _direction(c: dict[str, Any]) -> str:
+    """Which way a glyph's text runs on the page: right, down or up."""
+    m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
+    a, b = float(m[0]), float(m[1])
+    if abs(b) > abs(a):
+        return "up" if b > 0 else "down"
+    return "right"
+
+
+def _turn(box: tuple[float, float, float, float], way: str, width: float, height: float) -> tuple[float, ...]:
+    """A box (x0, x1, top, bottom) of a page whose text runs ``way``, in the frame where the
+    text runs right."""
+    x0, x1, top, bottom = box
+    if way == "down":  # rotate the page a quarter turn anticlockwise
+        return top, bottom, width - x1, width - x0
+    return height - bottom, height - top, x0, x1  # up: a quarter turn clockwise
+
+
 def page_geometry(page: Any, number: int) -> PageGeometry:
-    """Read a pdfplumber page into a :class:`PageGeometry` (chars and edges only)."""
-    glyphs = [
-        Glyph(
-            clean_text(c["text"]),
-            float(c["x0"]),
-            float(c["x1"]),
-            float(c["top"]),
-            float(c["bottom"]),
-            float(c.get("size") or (c["bottom"] - c["top"])),
+    """Read a pdfplumber page into a :class:`PageGeometry` (chars and edges only).
+
+    A page whose text runs sideways (a page carrying a /Rotate its content does not expect,
+    or a table drawn turned on an upright page) is read in the direction of its text.
+    """
+    chars = [c for c in page.chars if c["text"]]
+    width, height = float(page.width), float(page.height)
+    ways = [_direction(c) for c in chars]
+    way = max(("right", "down", "up"), key=ways.count) if chars else "right"
+    edges = [e for e in page.edges if not is_invisible(e)]
+    if way != "right":
+        glyphs = []
+        for c, w in zip(chars, ways, strict=True):
+            if w != way:
+                continue
+            x0, x1, top, bottom = _turn((c["x0"], c["x1"], c["top"], c["bottom"]), way, width, height)
+            glyphs.append(Glyph(clean_text(c["text"]), x0, x1, top, bottom, float(c.get("size") or (x1 - x0))))
+        turned = []
+        for e in edges:
+            x0, x1, top, bottom = _turn((e["x0"], e["x1"], e["top"], e["bottom"]), way, width, height)
+            turned.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
+        hrules, vrules = rules_from_edges(turned)
+        return PageGeometry(number, height, width, _dedupe(glyphs), hrules, vrules)
+    glyphs = []
+    for c in chars:
+        if not c.get("upright", True):
+            continue
+        top, bottom = _vertical_box(c)
+        glyphs.append(
+            Glyph(
+                clean_text(c["text"]),
+                float(c["x0"]),
+                float(c["x1"]),
+                top,
+                bottom,
+                float(c.get("size") or (bottom - top)),
+            )
         )
-        for c in page.chars
-        if c.get("upright", True) and c["text"]
-    ]
-    glyphs = _dedupe(glyphs)
-    hrules, vrules = rules_from_edges(page.edges)
-    return PageGeometry(number, float(page.width), float(page.height), glyphs, hrules, vrules)
+    hrules, vrules = rules_from_edges(edges)
+    return PageGeometry(number, width, height, _dedupe(glyphs), hrules, vrules)
 
 
 def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
@@ -195,9 +281,19 @@ def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
     return out
 
 
+#: A glyph smaller than this share of the text around it is a sub- or superscript (PM₂.₅).
+SCRIPT_SIZE = 0.75
+
+
 def cluster_lines(glyphs: Iterable[Glyph]) -> list[Line]:
-    """Group glyphs into lines by baseline (top), in reading order."""
+    """Group glyphs into lines by baseline (top), in reading order. A subscript or
+    superscript joins the line it is printed on rather than starting one of its own."""
     ordered = sorted(glyphs, key=lambda g: (g.top, g.x0))
+    sizes = sorted(g.size for g in ordered if not g.blank)
+    typical = sizes[len(sizes) // 2] if sizes else 0.0
+    scripts = [g for g in ordered if g.size < SCRIPT_SIZE * typical and not g.blank]
+    if scripts:
+        ordered = [g for g in ordered if not (g.size < SCRIPT_SIZE * typical and not g.blank)]
     lines: list[list[Glyph]] = []
     anchor_top = anchor_size = 0.0
     for g in ordered:
@@ -206,6 +302,13 @@ def cluster_lines(glyphs: Iterable[Glyph]) -> list[Line]:
         else:
             lines.append([g])
             anchor_top, anchor_size = g.top, g.size
+    for g in scripts:
+        host = next((ln for ln in lines if min(x.top for x in ln) <= g.yc <= max(x.bottom for x in ln)), None)
+        if host is None:
+            lines.append([g])
+            lines.sort(key=lambda ln: min(x.top for x in ln))
+        else:
+            host.append(g)
     out = []
     for ln in lines:
         if all(g.blank for g in ln):

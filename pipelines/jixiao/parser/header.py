@@ -12,44 +12,68 @@ from dataclasses import dataclass
 
 from .geometry import Line, PageGeometry, Segment, cluster_lines, split_fragments
 from .text import squash
-
-# Column roles.
-NAME = "name"  # compact: 项目名称（资金使用单位）
-UNIT = "unit"  # long: 单位名称
-PROJECT = "project"  # long: 项目名称
-GOAL = "goal"
-INDICATORS = "indicators"  # compact: the whole indicator cell
-LEVEL1 = "level1"
-LEVEL2 = "level2"
-IND_NAME = "indicator_name"
-PERIOD_TARGET = "period_target"
-TARGET = "annual_target"
-GROUP = "group"  # a parent header over other columns (资金来源, 其中)
-AMOUNT_PREFIX = "amount:"
-
-INDICATOR_PARTS = (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
-
-# (role, substrings of the squashed header text), first match wins: specific before general.
-_VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (NAME, ("项目名称（资金使用单位", "项目名称(资金使用单位", "单位名称（项目名称", "单位名称(项目名称")),
-    (PERIOD_TARGET, ("实施周期指标值", "实施期指标值", "实施期目标值", "周期指标值")),
-    (TARGET, ("年度指标值", "年度目标值", "指标值", "目标值")),
-    (LEVEL1, ("一级指标",)),
-    (LEVEL2, ("二级指标",)),
-    (IND_NAME, ("三级指标", "指标名称", "绩效指标名称")),
-    (GOAL, ("年度绩效目标", "绩效目标", "年度目标", "项目目标", "总体目标")),
-    (INDICATORS, ("绩效指标",)),
-    (AMOUNT_PREFIX + "general_public_budget", ("一般公共预算",)),
-    (AMOUNT_PREFIX + "government_fund", ("政府性基金",)),
-    (AMOUNT_PREFIX + "prior_year_carryover", ("上年结转", "上年结余")),
-    (AMOUNT_PREFIX + "fiscal_special_account", ("财政专户",)),
-    (AMOUNT_PREFIX + "fiscal_appropriation", ("财政拨款",)),
-    (AMOUNT_PREFIX + "other_funds", ("其他资金", "其他收入", "其它资金")),
-    (AMOUNT_PREFIX + "total", ("总计", "合计", "金额", "资金总额", "预算数", "项目资金")),
-    (UNIT, ("单位名称", "资金使用单位", "预算单位", "使用单位")),
-    (PROJECT, ("项目名称",)),
-    (GROUP, ("资金来源", "其中", "资金构成")),
+from .vocabulary import (
+    ACTIVITY,
+    AMOUNT_PREFIX,
+    COLUMN_ROLES,
+    CORE,
+    GOAL,
+    GROUP,
+    IND_NAME,
+    INDICATOR_PARTS,
+    INDICATORS,
+    LEVEL1,
+    LEVEL2,
+    NAME,
+    NATURE,
+    NOTE,
+    PERIOD_TARGET,
+    PROJECT,
+    SCORING,
+    SEQUENCE,
+    TARGET,
+    TARGET_CONTENT,
+    UNIT,
+    UNIT_CODE,
+    VALUE_TYPE,
+    VALUE_UNIT,
+    WEIGHT,
+    column_role,
 )
+
+__all__ = [
+    "ACTIVITY",
+    "AMOUNT_PREFIX",
+    "CORE",
+    "GOAL",
+    "GROUP",
+    "INDICATORS",
+    "INDICATOR_PARTS",
+    "IND_NAME",
+    "LEVEL1",
+    "LEVEL2",
+    "NAME",
+    "NATURE",
+    "NOTE",
+    "PERIOD_TARGET",
+    "PROJECT",
+    "SCORING",
+    "SEQUENCE",
+    "TARGET",
+    "TARGET_CONTENT",
+    "UNIT",
+    "UNIT_CODE",
+    "VALUE_TYPE",
+    "VALUE_UNIT",
+    "WEIGHT",
+    "Header",
+    "HeaderCell",
+    "find_header",
+    "header_role",
+    "is_amount_role",
+]
+
+_VOCABULARY = COLUMN_ROLES
 #: Words that only a header row contains (used to find it).
 HEADER_KEYWORDS = ("总计", "绩效目标", "绩效指标", "项目名称", "单位名称", "年度目标", "一级指标", "指标值")
 #: Complete header texts: two of these stacked are two cells, not one wrapped cell.
@@ -79,13 +103,7 @@ _COMPLETE = {
 
 
 def header_role(text: str) -> str | None:
-    t = squash(text)
-    if not t:
-        return None
-    for role, keys in _VOCABULARY:
-        if any(k in t for k in keys):
-            return role
-    return None
+    return column_role(squash(text))
 
 
 def is_amount_role(role: str | None) -> bool:

@@ -21,8 +21,12 @@ from .targets import parse_target
 
 WITHHELD_MARK = "不宜公开"
 
-# An item number: 1、 1. 1． (1) （1） — the dot forms only when not a decimal.
-_NUMBERING = re.compile(r"(?P<num>\d{1,2})\s*(?:、|[.．](?!\d)|\s*[)）])|[（(](?P<pnum>\d{1,2})[)）]")
+# An item number: 1、 1. 1． (1) （1） — the dot forms only when not a decimal, except before a
+# category code (``1.1－产出指标``: item 1, level-1 code 1).
+_NUMBERING = re.compile(
+    r"(?P<num>\d{1,2})\s*(?:、|[.．](?!\d)|[.．](?=\d{1,2}\s*[－\-—–]\s*\D)|\s*[)）])|[（(](?P<pnum>\d{1,2})[)）]"
+)
+_AFTER_LABEL = re.compile(r"(?:指标值|目标值)\s*[:：]?$")
 _BREAK_BEFORE = set("。；;，,：:！!？?\n\r\t \u3000")
 _CATEGORY_HEAD = re.compile(r"\s*" + CATEGORY_PATTERN + r"\s*(?P<sep>[：:；;，,、]|$)")
 _MARKERS = re.compile(
@@ -53,28 +57,27 @@ def is_withheld(text: str | None) -> bool:
 def split_items(text: str) -> list[tuple[int | None, str]]:
     """Split a cell into ``(number, item text)``; the number is ``None`` when unnumbered.
 
-    A number starts an item only at the start of the cell or after punctuation, and
-    only as the next number in sequence, so ``13-时效指标`` or ``1、2级`` inside an item
-    do not split it.
+    A number starts an item only at the start of the cell or after punctuation, and only
+    as the next number in sequence or — where a cell restarts its numbering (``1、…2、…1、…``,
+    as real tables do) — when a category follows it; so ``13-时效指标`` or ``1、2级`` inside an
+    item do not split it.
     """
     starts: list[tuple[int, int, int]] = []  # (number, start of marker, start of item text)
     expected: int | None = None  # the first number is whatever the cell starts with
     for m in _NUMBERING.finditer(text):
         num = int(m.group("num") or m.group("pnum"))
-        if expected is None:
-            if text[: m.start()].strip(_TRAILING_SEPARATORS):
-                break
-            expected = num
-        if num != expected:
-            continue
         before = text[: m.start()].rstrip(" \u3000")
-        if before and before[-1] not in _BREAK_BEFORE:
+        if expected is None:
+            if before.strip(_TRAILING_SEPARATORS):
+                break
+        elif (
+            (before and before[-1] not in _BREAK_BEFORE)
+            or _AFTER_LABEL.search(before)  # 年度指标值：2、3号线 — a value, not an item
+            or (num != expected and not _CATEGORY_HEAD.match(text, m.end()))
+        ):
             continue
         starts.append((num, m.start(), m.end()))
-        expected += 1
-    if starts and text[: starts[0][1]].strip(_TRAILING_SEPARATORS):
-        # text before the first number: not a numbered cell after all
-        starts = []
+        expected = num + 1
     if not starts:
         return [(None, t) for t in _split_unnumbered(text)]
     items = []
@@ -111,7 +114,7 @@ def _clean_target(text: str | None) -> str | None:
     if text is None:
         return None
     t = text.strip(" \u3000\n")
-    while t and t[-1] in "。；;":
+    while t and t[-1] in "。；;，,、":  # the separator before the next label or item
         t = t[:-1].rstrip(" \u3000")
     return t or None
 
@@ -191,9 +194,9 @@ def parse_indicator_cell(text: str | None) -> list[ParsedIndicator]:
     """All indicators of a compact table's indicator cell, in order."""
     if not text or is_withheld(text):
         return []
-    out = []
-    for position, (num, item) in enumerate(split_items(text), start=1):
-        if not item.strip(_TRAILING_SEPARATORS):
-            continue
-        out.append(parse_item(num if num is not None else position, item))
-    return out
+    items = [(n, t) for n, t in split_items(text) if t.strip(_TRAILING_SEPARATORS)]
+    numbers = [n for n, _ in items]
+    # seq is the printed number; where a cell restarts its numbering (1、2、3、1、2…) or
+    # is not numbered, the position
+    printed = all(n is not None and n >= 1 for n in numbers) and all(b == a + 1 for a, b in pairwise(numbers))
+    return [parse_item(n if printed and n is not None else i, t) for i, (n, t) in enumerate(items, start=1)]

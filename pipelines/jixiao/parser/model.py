@@ -10,37 +10,47 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-#: Amount keys every row carries (null when the table lacks the column).
-STANDARD_AMOUNT_KEYS: tuple[str, ...] = (
-    "total",
-    "fiscal_appropriation",
-    "fiscal_special_account",
-    "other_funds",
-)
-#: Amount keys that appear only when the table has the column.
-EXTRA_AMOUNT_KEYS: tuple[str, ...] = (
-    "general_public_budget",
-    "government_fund",
-    "prior_year_carryover",
-)
-AMOUNT_KEYS: tuple[str, ...] = STANDARD_AMOUNT_KEYS + EXTRA_AMOUNT_KEYS
-#: The column headings the keys stand for.
-AMOUNT_LABELS: dict[str, str] = {
-    "total": "总计",
-    "fiscal_appropriation": "财政拨款",
-    "fiscal_special_account": "财政专户拨款",
-    "other_funds": "其他资金",
-    "general_public_budget": "一般公共预算",
-    "government_fund": "政府性基金",
-    "prior_year_carryover": "上年结转",
-}
+from .vocabulary import AMOUNT_KEYS, AMOUNT_LABELS, EXTRA_AMOUNT_KEYS, STANDARD_AMOUNT_KEYS
 
-ROW_TYPES: tuple[str, ...] = ("total", "unit", "project")
-LAYOUTS: tuple[str, ...] = ("compact", "long")
+__all__ = [
+    "AMOUNT_KEYS",
+    "AMOUNT_LABELS",
+    "EXTRA_AMOUNT_KEYS",
+    "KINDS",
+    "LAYOUTS",
+    "ROW_TYPES",
+    "STANDARD_AMOUNT_KEYS",
+    "Check",
+    "DocumentInfo",
+    "Extraction",
+    "Indicator",
+    "Row",
+    "Task",
+]
+
+#: Which table a record comes from: a project table or the department's overall targets.
+KINDS: tuple[str, ...] = ("project", "department")
+ROW_TYPES: tuple[str, ...] = ("total", "unit", "project", "department")
+#: compact: one row per project; long: one row per indicator; form: one key/value form per
+#: project (or for the department); list: an indicator grid without levels.
+LAYOUTS: tuple[str, ...] = ("compact", "long", "form", "list")
 
 
 def _amount_str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+@dataclass
+class Task:
+    """One of a department's key tasks for the year (年度重点工作任务)."""
+
+    name: str | None
+    content: str | None
+    amount: Decimal | None
+    goal: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "content": self.content, "amount": _amount_str(self.amount), "goal": self.goal}
 
 
 @dataclass
@@ -54,19 +64,31 @@ class Row:
     disclosed: bool
     page: int
     warnings: list[str] = field(default_factory=list)
+    project_code: str | None = None
+    implementing_unit: str | None = None
+    supervising_department: str | None = None
+    long_term_goal: str | None = None
+    tasks: list[Task] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "row_type": self.row_type,
             "unit": self.unit,
             "project": self.project,
+            "project_code": self.project_code,
             "amounts": {k: _amount_str(v) for k, v in self.amounts.items()},
             "goal": self.goal,
+            "long_term_goal": self.long_term_goal,
             "indicators_raw": self.indicators_raw,
+            "implementing_unit": self.implementing_unit,
+            "supervising_department": self.supervising_department,
             "disclosed": self.disclosed,
             "page": self.page,
             "warnings": list(self.warnings),
         }
+        if self.row_type == "department":
+            out["tasks"] = [t.to_dict() for t in self.tasks]
+        return out
 
 
 @dataclass
@@ -83,6 +105,11 @@ class Indicator:
     value: Decimal | None
     value_unit: str | None
     page: int | None = None
+    nature: str | None = None
+    weight: Decimal | None = None
+    core: bool | None = None
+    scoring_rule: str | None = None
+    value_type: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,22 +124,41 @@ class Indicator:
             "op": self.op,
             "value": None if self.value is None else format(self.value, "f"),
             "value_unit": self.value_unit,
+            "nature": self.nature,
+            "weight": None if self.weight is None else format(self.weight, "f"),
+            "core": self.core,
+            "scoring_rule": self.scoring_rule,
+            "value_type": self.value_type,
             "page": self.page,
         }
 
 
 @dataclass
 class Check:
-    """One reconciliation: does ``expected`` (a printed figure) equal ``actual`` (a sum)?"""
+    """One reconciliation: does ``expected`` (a printed figure) equal ``actual`` (a sum)?
+
+    Published amounts are rounded, so a sum of ``n`` rounded figures may differ from the
+    printed total by up to ``tolerance`` (0.01 per summed row): that is a rounding note
+    (``status`` ``rounding``), not a failure.
+    """
 
     check: str
     scope: str
     expected: Decimal | None
     actual: Decimal | None
+    tolerance: Decimal = Decimal(0)
+
+    @property
+    def status(self) -> str:
+        if self.expected is None or self.actual is None:
+            return "failed"
+        if self.expected == self.actual:
+            return "ok"
+        return "rounding" if abs(self.expected - self.actual) <= self.tolerance else "failed"
 
     @property
     def ok(self) -> bool:
-        return self.expected is not None and self.actual is not None and self.expected == self.actual
+        return self.status != "failed"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +166,8 @@ class Check:
             "scope": self.scope,
             "expected": _amount_str(self.expected),
             "actual": _amount_str(self.actual),
+            "tolerance": _amount_str(self.tolerance),
+            "status": self.status,
             "ok": self.ok,
         }
 
@@ -135,14 +183,22 @@ class DocumentInfo:
     page_count: int | None = None
     year_source: str | None = None
     amount_columns: tuple[str, ...] = ()
+    kind: str = "project"
+    region: str | None = None
+    district: str | None = None
+    title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "department": self.department,
+            "region": self.region,
+            "district": self.district,
             "year": self.year,
             "currency_unit": self.currency_unit,
             "layout": self.layout,
             "pages": list(self.pages),
+            "title": self.title,
             "source": self.source,
             "page_count": self.page_count,
             "year_source": self.year_source,
@@ -170,6 +226,7 @@ class Extraction:
             "indicators": [i.to_dict() for i in self.indicators],
             "reconciliation": {
                 "ok": self.reconciled,
+                "rounding_notes": sum(1 for c in self.checks if c.status == "rounding"),
                 "checks": [c.to_dict() for c in self.checks],
             },
             "warnings": list(self.warnings),

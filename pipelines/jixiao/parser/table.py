@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from .body import Body, table_body
 from .build import Built, build_compact, build_long, stitch_slots, stitch_units
 from .columns import ColumnMap, map_columns
-from .errors import CorruptPdfError, UnmappedColumnsError
-from .geometry import PageGeometry, page_geometry
+from .errors import UnmappedColumnsError
+from .geometry import PageGeometry
 from .header import (
     AMOUNT_PREFIX,
     IND_NAME,
@@ -23,6 +22,7 @@ from .header import (
 )
 from .locate import TableLocation
 from .model import AMOUNT_KEYS
+from .reader import PageReader
 from .segment import Slot, Style, UnitBlock, compact_slots, long_units
 
 
@@ -79,8 +79,10 @@ def _frame_top(geom: PageGeometry, columns: ColumnMap) -> float:
     return max(above) if above else 0.0
 
 
-def read_table(pdf: Any, loc: TableLocation, source: str) -> TableRead:
-    """Read the pages of ``loc`` with pdfplumber (each page is released after use)."""
+def read_table(reader: PageReader, loc: TableLocation, source: str) -> TableRead:
+    """Read the pages of ``loc`` as a grid table (compact or long layout); each page is
+    released after use. Raises :class:`UnmappedColumnsError` when the header found does not
+    give the columns of a grid table (a form's indicator grid, say)."""
     columns: ColumnMap | None = None
     header: Header | None = None
     width = 0.0
@@ -90,16 +92,9 @@ def read_table(pdf: Any, loc: TableLocation, source: str) -> TableRead:
     content: list[int] = []
     style = Style()
     for n in loc.pages:
-        try:
-            page = pdf.pages[n - 1]
-            try:
-                geom = page_geometry(page, n)
-            finally:
-                page.close()
-        except Exception as exc:  # pdfminer raises many kinds on a damaged page
-            raise CorruptPdfError(
-                f"the page cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=source, page=n
-            ) from exc
+        geom = reader.page(n)
+        if header is not None:
+            reader.release(n)
         found = find_header(geom)
         if found is not None and header is not None and not _same_columns(found, header):
             found = None  # body text that happens to read like a header

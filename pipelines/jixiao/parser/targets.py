@@ -115,3 +115,67 @@ def _canonical(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+#: A comparison printed in its own column (指标性质, 指标值类型), read as an op.
+_NATURE_OPS: dict[str, str | None] = {
+    "≥": ">=",
+    "≧": ">=",
+    ">=": ">=",
+    "大于等于": ">=",
+    "不低于": ">=",
+    "≤": "<=",
+    "≦": "<=",
+    "<=": "<=",
+    "小于等于": "<=",
+    "不高于": "<=",
+    ">": ">",
+    "大于": ">",
+    "<": "<",
+    "小于": "<",
+    "=": "=",
+    "等于": "=",
+    "定量": "=",
+}
+_QUALITATIVE = ("定性",)
+
+
+def _unit_scale(unit: str | None) -> tuple[Decimal, str | None]:
+    """A unit column in 万 or 亿 multiplies the value: ``万元`` → (10000, 元)."""
+    if not unit:
+        return Decimal(1), None
+    for prefix in ("万亿", "亿", "万"):
+        if unit.startswith(prefix):
+            rest = unit[len(prefix) :].strip() or None
+            return _MULTIPLIER[prefix], rest
+    return Decimal(1), unit
+
+
+def combine_target(value_text: str | None, nature: str | None = None, unit: str | None = None) -> Target:
+    """Read a target printed over several columns: the value (``98``), its comparison
+    (``≥``, ``定性``, ``定量``) and its unit (``%``, ``万元``).
+
+    ``定性`` is no comparison. A comparison column decides the op; without one the value's
+    own words do (``≥95%``). A unit column in 万/亿 multiplies the value.
+    """
+    nat = _normalize(nature or "").replace(" ", "")
+    unit = (unit or "").strip() or None
+    if nat and any(q in nat for q in _QUALITATIVE):
+        return NO_TARGET
+    own = parse_target(value_text)
+    if own.value is None:
+        return NO_TARGET
+    op = own.op
+    if nat:
+        mapped = _NATURE_OPS.get(nat)
+        if mapped is None:
+            return NO_TARGET
+        if nat != "定量":
+            op = mapped
+    if unit is None:
+        return Target(op, own.value, own.unit)
+    if own.unit is not None and own.unit != unit:
+        # the value carries its own unit: trust what is printed beside the number
+        return Target(op, own.value, own.unit)
+    scale, rest = _unit_scale(unit)
+    return Target(op, _canonical(own.value * scale), rest)

@@ -1,0 +1,168 @@
+"""From a located table to an :class:`~.model.Extraction`: choose the family, read, reconcile.
+
+A table whose header row names its columns (项目名称 | 金额 | … | 一级指标 …) is a grid
+table, read by :mod:`.table` (compact or long layout). Any other target table is read as
+forms (:mod:`.forms`: form or list layout) from the cells of its ruled grids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import ScannedDocument
+from .errors import UnmappedColumnsError
+from .forms import FormRead, read_forms
+from .geometry import PageGeometry, cluster_lines
+from .locate import TableLocation, clean_department, region_of
+from .model import DocumentInfo, Extraction, Indicator, Row
+from .reader import PageReader
+from .reconcile import reconcile
+from .table import TableRead, read_table
+from .text import squash
+
+
+@dataclass
+class _Read:
+    layout: str
+    rows: list[Row]
+    indicators: list[Indicator]
+    pages: tuple[int, int]
+    amount_keys: tuple[str, ...]
+    currency_hint: str | None
+    warnings: list[str]
+
+
+def _title_top(geom: PageGeometry, title: str) -> float | None:
+    """The top of the line that prints ``title`` (or its first part, when it wraps)."""
+    head = squash(title)[:8]
+    if not head:
+        return None
+    for ln in cluster_lines(geom.glyphs):
+        if head in squash(ln.text):
+            return ln.top
+    return None
+
+
+def _clip(reader: PageReader, loc: TableLocation) -> dict[int, tuple[float, float]]:
+    """Where the table starts on its first page and ends on its last (a page may hold the
+    end of one table and the start of the next)."""
+    clip: dict[int, tuple[float, float]] = {}
+    first, last = loc.pages[0], loc.pages[-1]
+    if loc.titles:
+        g = reader.page(first)
+        top = _title_top(g, loc.titles[0])
+        if top is not None:
+            clip[first] = (top - 1.0, g.height)
+    if loc.end_title:
+        g = reader.page(last)
+        end = _title_top(g, loc.end_title)
+        if end is not None:
+            start = clip.get(last, (0.0, g.height))[0]
+            if end > start:
+                clip[last] = (start, end - 1.0)
+    return clip
+
+
+def _as_department(read: _Read) -> _Read:
+    """A department table read as a grid (长沙's): its one row is the department's."""
+    source = next((r for r in read.rows if r.row_type == "project"), None) or next(
+        (r for r in read.rows if r.row_type in ("unit", "total")), None
+    )
+    if source is None:
+        return read
+    amounts = next((r.amounts for r in read.rows if any(v is not None for v in r.amounts.values())), source.amounts)
+    row = Row("department", None, None, amounts, source.goal, None, True, source.page, list(source.warnings))
+    for ind in read.indicators:
+        ind.unit = ind.project = None
+    return _Read(read.layout, [row], read.indicators, read.pages, read.amount_keys, read.currency_hint, read.warnings)
+
+
+def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read | None:
+    """Read one located table; None when it holds no target table after all."""
+    try:
+        grid: TableRead = read_table(reader, loc, source)
+    except UnmappedColumnsError:
+        clip = _clip(reader, loc)
+        forms: FormRead | None = read_forms([reader.page(n) for n in loc.pages], loc.kind, loc.department, clip)
+        for n in loc.pages:
+            reader.release(n)
+        if forms is None:
+            raise  # neither a grid table nor forms: say which columns could not be mapped
+        if not forms.rows:
+            return None
+        return _Read(
+            forms.layout,
+            forms.rows,
+            forms.indicators,
+            forms.pages,
+            forms.amount_keys,
+            forms.currency_hint,
+            forms.warnings,
+        )
+    read = _Read(
+        grid.layout,
+        grid.built.rows,
+        grid.built.indicators,
+        grid.pages,
+        grid.amount_keys,
+        grid.currency_hint,
+        list(grid.warnings) + grid.built.warnings,
+    )
+    if not read.indicators and not any(r.goal for r in read.rows):
+        return None  # a budget table that reads like a target table but carries no targets
+    return _as_department(read) if loc.kind == "department" else read
+
+
+def extraction(
+    doc: ScannedDocument, loc: TableLocation, read: _Read, source: str, year: int | None, version: str
+) -> Extraction:
+    currency = loc.currency_unit or read.currency_hint
+    warnings = list(read.warnings)
+    if currency is None and any(v is not None for r in read.rows for v in r.amounts.values()):
+        currency = "万元"
+        warnings.append("the amount unit is not printed; assumed 万元")
+    doc_year, year_source = (year, "manifest") if year is not None else (loc.year, loc.year_source)
+    department = clean_department(loc.department) or _department_of_rows(read.rows)
+    region, district = (loc.region, loc.district) if loc.region else region_of(department)
+    info = DocumentInfo(
+        department=department,
+        year=doc_year,
+        currency_unit=currency,
+        layout=read.layout,
+        pages=read.pages,
+        source=source,
+        page_count=doc.page_count,
+        year_source=year_source,
+        amount_columns=read.amount_keys,
+        kind=loc.kind,
+        region=region,
+        district=district,
+        title=loc.titles[0] if loc.titles else None,
+    )
+    checks = reconcile(read.rows, read.amount_keys)
+    return Extraction(info, read.rows, read.indicators, checks, warnings, version)
+
+
+def _department_of_rows(rows: list[Row]) -> str | None:
+    for r in rows:
+        if r.supervising_department:
+            return clean_department(r.supervising_department)
+    return None
+
+
+def fill_document_fields(extractions: list[Extraction]) -> None:
+    """Tables of one document share its department (北京 names it only in the department
+    table) and region."""
+    named = next((e.document.department for e in extractions if e.document.department), None)
+    for e in extractions:
+        d = e.document
+        if d.department is None and named is not None:
+            d.department = named
+            for r in e.rows:
+                if r.row_type == "project" and r.unit is None:
+                    r.unit = named
+            for i in e.indicators:
+                if i.project is not None and i.unit is None:
+                    i.unit = named
+        if d.region is None:
+            d.region, d.district = region_of(d.department)
