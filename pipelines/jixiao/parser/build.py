@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .categories import normalize_levels
 from .errors import TextParseError
 from .geometry import Line
 from .header import (
     AMOUNT_PREFIX,
     GOAL,
     IND_NAME,
+    INDICATOR_PARTS,
     INDICATORS,
     LEVEL1,
     LEVEL2,
@@ -23,8 +24,8 @@ from .header import (
 )
 from .indicators import is_withheld, parse_indicator_cell
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row
+from .records import indicator_from_cells, split_project_code
 from .segment import Cells, IndicatorRow, ProjectBlock, Slot, UnitBlock, has_amount, is_total_text
-from .targets import parse_target
 from .text import INDENT_CHARS, join_lines, parse_amount, squash
 
 
@@ -139,16 +140,56 @@ def build_compact(slots: list[Slot], amount_keys: Sequence[str]) -> Built:
 def stitch_units(pages: Sequence[list[UnitBlock]]) -> list[UnitBlock]:
     """Join the pages' unit blocks and project blocks across page breaks."""
     units: list[UnitBlock] = []
+    prefix = _common_prefix([b for blocks in pages for b in blocks])
     for blocks in pages:
         for i, block in enumerate(blocks):
-            if i == 0 and units and (block.lead or not units[-1].lines or _same_unit(units[-1], block)):
+            if (
+                i == 0
+                and units
+                and (
+                    block.lead
+                    or not units[-1].lines
+                    or _same_unit(units[-1], block)
+                    or _goes_on(block)
+                    or _rest_of_name(units[-1], block, prefix)
+                )
+            ):
                 last = units[-1]
                 if not last.lines:
                     last.lines = block.lines
+                elif block.lines and not _same_unit(last, block):
+                    # the unit's merged cell was cut by the page break, its name with it
+                    last.lines = last.lines + block.lines
                 _join_projects(last, block.projects)
                 continue
             units.append(block)
     return units
+
+
+def _common_prefix(blocks: list[UnitBlock]) -> str:
+    """The first characters most unit names of the table share (广州市…), if most do."""
+    names = [squash(cell_text(b.lines)) for b in blocks if b.lines]
+    heads = Counter(n[:3] for n in names if len(n) >= 3)
+    if not heads:
+        return ""
+    head, n = heads.most_common(1)[0]
+    return head if n >= 2 and n >= 0.6 * len(names) else ""
+
+
+def _rest_of_name(prev: UnitBlock, block: UnitBlock, prefix: str) -> bool:
+    """A page's first unit text that lacks the prefix every unit name of the table has,
+    after a unit name that has it: the rest of that name, cut by the page break."""
+    if not prefix or not prev.lines or not block.lines:
+        return False
+    before, here = squash(cell_text(prev.lines)), squash(cell_text(block.lines))
+    return before.startswith(prefix) and not here.startswith(prefix)
+
+
+def _goes_on(block: UnitBlock) -> bool:
+    """The first unit block of a page whose first project is the rest of one cut by the page
+    break: the unit goes on too (its cell, and perhaps its name, was cut with it)."""
+    first = block.projects[0] if block.projects else None
+    return first is not None and not first.total and (first.lead or not has_amount(first.cells))
 
 
 def _same_unit(a: UnitBlock, b: UnitBlock) -> bool:
@@ -180,7 +221,7 @@ def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
             if pb.total:
                 out.rows.append(Row("total", None, None, amounts, None, None, True, pb.page))
                 continue
-            project = cell_text(cells.get(PROJECT, []) or cells.get(NAME, []))
+            code, project = split_project_code(cell_text(cells.get(PROJECT, []) or cells.get(NAME, [])))
             goal = cell_text(cells.get(GOAL, []))
             if project is None or squash(project) in {"小计", "合计"}:
                 if pb.indicators or goal:
@@ -192,7 +233,7 @@ def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
                     continue
             ind_texts = [_indicator_texts(r) for r in pb.indicators]
             withheld = is_withheld(goal) or any(is_withheld(t.get(IND_NAME) or t.get(LEVEL1)) for t in ind_texts)
-            row = Row("project", unit, project, amounts, goal, None, not withheld, pb.page)
+            row = Row("project", unit, project, amounts, goal, None, not withheld, pb.page, project_code=code)
             if project is None:
                 row.warnings.append("project row without a name")
             out.rows.append(row)
@@ -200,33 +241,18 @@ def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
                 continue
             seq = 0
             for r, texts in zip(pb.indicators, ind_texts, strict=True):
-                if not any(texts.values()):
+                if not any(texts.get(role) for role in _INDICATOR_TEXT_ROLES):
                     continue
                 seq += 1
-                level1, level2 = normalize_levels(texts.get(LEVEL1), texts.get(LEVEL2))
-                annual = _clean(texts.get(TARGET))
-                target = parse_target(annual)
-                out.indicators.append(
-                    Indicator(
-                        unit,
-                        project,
-                        seq,
-                        level1,
-                        level2,
-                        texts.get(IND_NAME),
-                        _clean(texts.get(PERIOD_TARGET)),
-                        annual,
-                        target.op,
-                        target.value,
-                        target.unit,
-                        r.page,
-                    )
-                )
+                out.indicators.append(indicator_from_cells(texts, unit, project, seq, r.page))
     return out
 
 
+_INDICATOR_TEXT_ROLES = (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
+
+
 def _indicator_texts(row: IndicatorRow) -> dict[str, str | None]:
-    return {role: cell_text(row.cells.get(role, [])) for role in (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)}
+    return {role: cell_text(row.cells.get(role, [])) for role in INDICATOR_PARTS}
 
 
 def _clean(text: str | None) -> str | None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from .document import ScannedDocument
 from .errors import UnmappedColumnsError
-from .forms import FormRead, read_forms
 from .geometry import PageGeometry, cluster_lines
 from .locate import TableLocation, clean_department, region_of
 from .model import DocumentInfo, Extraction, Indicator, Row
 from .reader import PageReader
 from .reconcile import reconcile
+from .ruled import has_indicator_grid, read_ruled
 from .table import TableRead, read_table
 from .text import squash
 
@@ -24,6 +24,7 @@ from .text import squash
 @dataclass
 class _Read:
     layout: str
+    department: str | None
     rows: list[Row]
     indicators: list[Indicator]
     pages: tuple[int, int]
@@ -74,33 +75,37 @@ def _as_department(read: _Read) -> _Read:
     row = Row("department", None, None, amounts, source.goal, None, True, source.page, list(source.warnings))
     for ind in read.indicators:
         ind.unit = ind.project = None
-    return _Read(read.layout, [row], read.indicators, read.pages, read.amount_keys, read.currency_hint, read.warnings)
+    return _Read(
+        read.layout,
+        read.department,
+        [row],
+        read.indicators,
+        read.pages,
+        read.amount_keys,
+        read.currency_hint,
+        read.warnings,
+    )
 
 
 def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read | None:
-    """Read one located table; None when it holds no target table after all."""
+    """Read one located table; None when it holds no target table after all.
+
+    A table drawn as a ruled grid with an indicator header row is read from its cells
+    (forms, lists, ruled long tables); any other is read by its header's columns (compact
+    tables, unruled long tables)."""
+    clip = _clip(reader, loc)
+    probe = loc.pages[:2]
+    if any(has_indicator_grid(reader.page(n), *clip.get(n, (0.0, None))) for n in probe):
+        return _ruled(reader, loc, clip)
     try:
         grid: TableRead = read_table(reader, loc, source)
     except UnmappedColumnsError:
-        clip = _clip(reader, loc)
-        forms: FormRead | None = read_forms([reader.page(n) for n in loc.pages], loc.kind, loc.department, clip)
-        for n in loc.pages:
-            reader.release(n)
-        if forms is None:
-            raise  # neither a grid table nor forms: say which columns could not be mapped
-        if not forms.rows:
-            return None
-        return _Read(
-            forms.layout,
-            forms.rows,
-            forms.indicators,
-            forms.pages,
-            forms.amount_keys,
-            forms.currency_hint,
-            forms.warnings,
-        )
+        if read_ruled([reader.page(n) for n in loc.pages], loc.kind, clip) is None:
+            raise  # neither a grid table nor a ruled one: say which columns could not be mapped
+        return None  # ruled, with an indicator header but nothing filled in (an empty template)
     read = _Read(
         grid.layout,
+        None,
         grid.built.rows,
         grid.built.indicators,
         grid.pages,
@@ -113,6 +118,24 @@ def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read 
     return _as_department(read) if loc.kind == "department" else read
 
 
+def _ruled(reader: PageReader, loc: TableLocation, clip: dict[int, tuple[float, float]]) -> _Read | None:
+    ruled = read_ruled([reader.page(n) for n in loc.pages], loc.kind, clip)
+    for n in loc.pages:
+        reader.release(n)
+    if ruled is None or not ruled.rows:
+        return None
+    return _Read(
+        ruled.layout,
+        ruled.department,
+        ruled.rows,
+        ruled.indicators,
+        ruled.pages,
+        ruled.amount_keys,
+        ruled.currency_hint,
+        ruled.warnings,
+    )
+
+
 def extraction(
     doc: ScannedDocument, loc: TableLocation, read: _Read, source: str, year: int | None, version: str
 ) -> Extraction:
@@ -122,7 +145,7 @@ def extraction(
         currency = "万元"
         warnings.append("the amount unit is not printed; assumed 万元")
     doc_year, year_source = (year, "manifest") if year is not None else (loc.year, loc.year_source)
-    department = clean_department(loc.department) or _department_of_rows(read.rows)
+    department = clean_department(loc.department) or clean_department(read.department) or _department_of_rows(read.rows)
     region, district = (loc.region, loc.district) if loc.region else region_of(department)
     info = DocumentInfo(
         department=department,
