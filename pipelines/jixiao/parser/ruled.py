@@ -27,6 +27,7 @@ from decimal import Decimal
 from .categories import read_category
 from .errors import TextParseError
 from .geometry import PageGeometry, cluster_lines
+from .indicators import is_withheld
 from .lattice import Cell, Grid, page_grids
 from .locate import clean_department
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row, Task
@@ -557,11 +558,16 @@ class _Reader:
                 return True
         starts = [c for c in mine.values() if c.row0 == r]
         entry = self.entry
-        if entry is not None and entry.row_type == "project" and at_top and entry.cells:
+        if (
+            entry is not None
+            and entry.row_type == "project"
+            and at_top
+            and entry.cells
+            and not self._new_amounts(entry, mine)
+        ):
             # the top of a page: row cells cut by the page break go on here
-            if not self._new_amounts(entry, mine):
-                self._continue_row(entry, mine, page)
-                starts = []
+            self._continue_row(entry, mine, page)
+            starts = []
         if starts:
             self._start_row(mine, page)
         ind_text = any(
@@ -623,7 +629,9 @@ class _Reader:
             entry.unit = self.unit
         else:
             entry = self._new(page, "project")
-            if name is None and previous is not None and previous.row_type == "project":
+            cell = mine.get(PROJECT) or mine.get(NAME)
+            merged = previous is not None and cell is not None and previous.row_type == "project"
+            if merged and (cell is previous.cells.get(PROJECT) or cell is previous.cells.get(NAME)):
                 # a name cell merged over several amount cells: the name repeats
                 name = previous.fields.get("project")
         if name is not None:
@@ -644,9 +652,9 @@ class _Reader:
             if col.role not in (IND_NAME, INDICATORS, TARGET, LEVEL1, LEVEL2):
                 continue
             for c in self.grid_cells:
-                if c.top >= top - 1 and c.bottom <= bottom + 1 and c.overlap_x(col.x0, col.x1) > 0:
-                    if c.key and c.row0 >= self.body_top:
-                        return True
+                inside = c.top >= top - 1 and c.bottom <= bottom + 1 and c.overlap_x(col.x0, col.x1) > 0
+                if inside and c.key and c.row0 >= self.body_top:
+                    return True
         return False
 
     def _continue_row(self, entry: _Entry, mine: dict[str, Cell], page: int) -> None:
@@ -810,6 +818,10 @@ def _build(reader: _Reader, kind: str) -> RuledRead | None:
                 long_term_goal=f.get("long_term_goal"),
             )
         rows.append(row)
+        texts = [f.get("goal"), *(rec.get(IND_NAME) or rec.get(INDICATORS) or rec.get(LEVEL1) for rec in e.indicators)]
+        if row.row_type == "project" and any(is_withheld(t) for t in texts):
+            row.disclosed = False  # 项目信息不宜公开: the amounts are published, the targets not
+            continue
         for seq, rec in enumerate(e.indicators, start=1):
             page_no = int(rec["page"]) if rec.get("page") else None
             indicators.append(indicator_from_cells(rec, unit, project, seq, page_no))
