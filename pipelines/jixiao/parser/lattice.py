@@ -178,12 +178,25 @@ def _grid(page: int, hrules: list[Segment], vrules: list[Segment], glyphs: list[
 def _fill(cells: list[Cell], glyphs: list[Glyph]) -> None:
     """Give each cell the glyphs whose centre lies in it, as lines."""
     buckets: dict[int, list[Glyph]] = {}
+    right = max(c.x1 for c in cells)
+    outside: list[Glyph] = []
     for g in glyphs:
         if g.blank:
             continue
         for i, c in enumerate(cells):
             if c.x0 <= g.xc <= c.x1 and c.top <= g.yc <= c.bottom:
                 buckets.setdefault(i, []).append(g)
+                break
+        else:
+            if g.xc >= right:
+                outside.append(g)
+    # a line that runs out of the table's last column (past the page's edge, even) still
+    # belongs to its cell: glyphs beyond the right edge on the baseline of a cell's text
+    for g in outside:
+        for i, c in enumerate(cells):
+            if abs(c.x1 - right) < 1 and c.top <= g.yc <= c.bottom:
+                if any(abs(x.top - g.top) < 0.5 * g.size for x in buckets.get(i, [])):
+                    buckets[i].append(g)
                 break
     for i, gs in buckets.items():
         cells[i].lines = cluster_lines(gs)

@@ -268,7 +268,9 @@ class _Reader:
             return
         if self.task_columns is not None and self._task_row(fresh, page):
             return
-        if not self.has_row_columns and self._fields(cells, fresh, page, at_top=(r == 0 and continuation)):
+        if not self.has_row_columns and self._fields(
+            cells, fresh, page, at_top=(r == 0 and continuation), grid_start=(r == 0)
+        ):
             return
         if self.columns:
             at_top = continuation and r == self.body_top
@@ -376,8 +378,12 @@ class _Reader:
 
     # ------------------------------------------------------------ forms: label / value
 
-    def _fields(self, cells: list[Cell], fresh: list[Cell], page: int, at_top: bool) -> bool:
-        """Label/value pairs in a row. Returns False when the row holds none."""
+    def _fields(self, cells: list[Cell], fresh: list[Cell], page: int, at_top: bool, grid_start: bool) -> bool:
+        """Label/value pairs in a row. Returns False when the row holds none.
+
+        Within an indicator grid an indicator's name may read like an amount's label
+        (养老金发放金额): there, funds start a new form only at a new grid or after a title."""
+        funds_allowed = not self.columns or grid_start or self.pending_title is not None
         ordered = sorted(fresh, key=lambda c: c.x0)
         labelled: list[tuple[str, str, Cell]] = []  # (kind of label, field or key, cell)
         for c in ordered:
@@ -386,7 +392,7 @@ class _Reader:
             f = field_of(c.key, self.kind)
             if f is not None:
                 labelled.append(("field", f, c))
-            elif (a := _amount_label(c.key)) is not None:
+            elif funds_allowed and (a := _amount_label(c.key)) is not None:
                 labelled.append(("amount", a, c))
             elif _is_ignored(c.key):
                 labelled.append(("ignore", "", c))
