@@ -201,6 +201,10 @@ class _Reader:
         self.grid_cells: list[Cell] = []  # the cells with text of the grid being read
         self.unit: str | None = None  # the last unit row's name (long tables)
         self.unit_open = False  # the last unit cell reaches the bottom of its page
+        self.name_cell: Cell | None = None  # the merged name cell of the rows being read
+        self.name_text: str | None = None  # its text, joined over page breaks
+        self.name_entries: list[_Entry] = []  # the rows it names
+        self.name_open = False  # it reaches the bottom of its page
         self.body_top = 0  # the first row below the header, in the grid being read
         self.grid_last = 0  # the last row of the grid being read
         self.warnings: list[str] = []
@@ -562,6 +566,7 @@ class _Reader:
             self._unit_cell(mine.pop(UNIT), r, at_top)
             if not mine:
                 return True
+        self._name_cell(mine, r, at_top)
         starts = [c for c in mine.values() if c.row0 == r]
         entry = self.entry
         if (
@@ -580,6 +585,34 @@ class _Reader:
             c.key and c.row0 == r for ro, c in by_role.items() if ro in (IND_NAME, INDICATORS, TARGET, LEVEL1)
         )
         return self.entry is not None and (self.entry.row_type == "project" or ind_text)
+
+    def _name_cell(self, mine: dict[str, Cell], r: int, at_top: bool) -> None:
+        """Follow the merged name cell: it may cover several amount cells (one project row
+        each, the name repeated) and go on over a page break, its name printed in one part or
+        half in each."""
+        cell = mine.get(PROJECT) or mine.get(NAME)
+        if cell is None or cell is self.name_cell or cell.row0 != r:
+            return
+        text = cell.text or None
+        before = self.name_text
+        goes_on = at_top and self.name_open and self.entry is not None and self.entry.row_type == "project"
+        if goes_on and before and text and squash(before) != squash(text):
+            # two printed parts: the second is the rest of the first when the first starts
+            # with a project code and the second does not; else when the money goes on too
+            first_coded = split_project_code(squash(before))[0] is not None
+            second_coded = split_project_code(squash(text))[0] is not None
+            if first_coded:
+                goes_on = not second_coded
+            else:
+                goes_on = self.entry is not None and not self._new_amounts(self.entry, mine)
+        if goes_on:
+            self.name_text = _join(before, text)
+            for e in self.name_entries:
+                e.fields["project"] = self.name_text or ""
+        else:
+            self.name_text, self.name_entries = text, []
+        self.name_cell = cell
+        self.name_open = cell.row1 == self.grid_last
 
     def _unit_cell(self, cell: Cell, r: int, at_top: bool) -> None:
         """The unit column of a long table: its merged cell names the unit of the projects
@@ -621,7 +654,6 @@ class _Reader:
         goal = mine.get(GOAL)
         targets = self._row_has_targets(mine)
         label = squash(name) or (code or "")
-        previous = self.entry
         if _is_total(label) or _is_total(code or "") or (unit_cell is not None and _is_total(unit_cell.key)):
             entry = self._new(page, "total")
         elif (
@@ -635,11 +667,10 @@ class _Reader:
             entry.unit = self.unit
         else:
             entry = self._new(page, "project")
-            cell = mine.get(PROJECT) or mine.get(NAME)
-            merged = previous is not None and cell is not None and previous.row_type == "project"
-            if merged and (cell is previous.cells.get(PROJECT) or cell is previous.cells.get(NAME)):
-                # a name cell merged over several amount cells: the name repeats
-                name = previous.fields.get("project")
+            if (mine.get(PROJECT) or mine.get(NAME)) is self.name_cell:
+                # the merged name cell (over several amount cells, or cut by a page break)
+                name = self.name_text
+                self.name_entries.append(entry)
         if name is not None:
             entry.fields["project"] = name
         if goal is not None and goal.text:
@@ -664,10 +695,10 @@ class _Reader:
         return False
 
     def _continue_row(self, entry: _Entry, mine: dict[str, Cell], page: int) -> None:
-        name, _ = self._row_text(mine)
-        joined = _join(entry.fields.get("project"), name)
-        if joined is not None:
-            entry.fields["project"] = joined
+        if (mine.get(PROJECT) or mine.get(NAME)) is self.name_cell and self.name_text is not None:
+            entry.fields["project"] = self.name_text
+            if entry not in self.name_entries:
+                self.name_entries.append(entry)
         goal = mine.get(GOAL)
         if goal is not None:
             g = _join(entry.fields.get("goal"), goal.text or None)
