@@ -138,6 +138,10 @@ def split_run_together(text: str) -> tuple[str | None, str | None, str | None]:
     for _ in range(2):
         for stem in _ALL_STEMS:
             token = stem + "指标"
+            if level1 is not None and stem in _LEVEL2_STEMS and len(stem) >= 4 and not rest.startswith(token):
+                token = stem  # after level 1, a long level-2 stem may come without 指标 (服务对象满意度)
+                if len(rest) <= len(token):
+                    continue
             if rest.startswith(token):
                 cat = read_category(token, under=level1)
                 if cat is None:

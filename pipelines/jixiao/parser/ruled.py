@@ -388,11 +388,12 @@ class _Reader:
         Within an indicator grid an indicator's name may read like an amount's label
         (养老金发放金额): there, funds start a new form only at a new grid or after a title."""
         funds_allowed = not self.columns or grid_start or self.pending_title is not None
+
         ordered = sorted(fresh, key=lambda c: c.x0)
         labelled: list[tuple[str, str, Cell]] = []  # (kind of label, field or key, cell)
         for c in ordered:
-            if not c.key:
-                continue
+            if not c.key or (self.columns and c.row1 > c.row0):
+                continue  # in an indicator grid, a label merged down the rows names the grid
             f = field_of(c.key, self.kind)
             if f is not None:
                 labelled.append(("field", f, c))
