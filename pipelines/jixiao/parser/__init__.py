@@ -109,5 +109,5 @@ def parse_pdf(
         raise _no_table(doc)
     for exc in refused:  # a table the reader could not map, beside others it read
         out[0].warnings.append(f"a table was skipped: {exc.describe()}")
-    fill_document_fields(out)
+    fill_document_fields(out, doc)
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .document import ScannedDocument
 from .errors import UnmappedColumnsError
 from .geometry import PageGeometry, cluster_lines
-from .locate import TableLocation, clean_department, region_of
+from .locate import TableLocation, clean_department, document_region, region_of
 from .model import DocumentInfo, Extraction, Indicator, Row
 from .reader import PageReader
 from .reconcile import reconcile
@@ -173,7 +173,7 @@ def _department_of_rows(rows: list[Row]) -> str | None:
     return None
 
 
-def fill_document_fields(extractions: list[Extraction]) -> None:
+def fill_document_fields(extractions: list[Extraction], doc: ScannedDocument) -> None:
     """Tables of one document share its department (北京 names it only in the department
     table) and region."""
     named = next((e.document.department for e in extractions if e.document.department), None)
@@ -189,3 +189,5 @@ def fill_document_fields(extractions: list[Extraction]) -> None:
                     i.unit = named
         if d.region is None:
             d.region, d.district = region_of(d.department)
+        if d.region is None:
+            d.region = document_region(doc, d.department)

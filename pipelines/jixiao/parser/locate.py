@@ -195,6 +195,23 @@ def region_of(*names: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+_CITY_MENTION = re.compile(r"([\u4e00-\u9fff]{2,3}市)")
+
+
+def document_region(doc: ScannedDocument, department: str | None) -> str | None:
+    """The city of a department whose name does not say it in full (``长沙职业教育基地…``):
+    the city the document names whose name the department's starts with (长沙市)."""
+    name = squash(department)
+    if len(name) < 2:
+        return None
+    for page in doc.pages:
+        for m in _CITY_MENTION.finditer(squash(page.text)):
+            city = m.group(1)
+            if name.startswith(city[:-1]):
+                return city
+    return None
+
+
 def currency_of(page: ScannedPage) -> str | None:
     for ln in _lines(page)[:15]:
         m = _CURRENCY.search(squash(ln))
