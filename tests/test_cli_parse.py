@@ -57,7 +57,7 @@ def test_table_output_is_readable() -> None:
         check=True,
     )
     text = out.stdout
-    assert text.startswith("广州市卫生健康委员会 · 2025 · long layout · pages 1–3")
+    assert text.startswith("广州市卫生健康委员会 (广州市) · 2025 · project targets · long layout · pages 1–3")
     assert "基层医疗卫生机构能力提升项目" in text and "1833.38" in text
     assert "16 rows, 83 indicators" in text
 
