@@ -72,7 +72,8 @@ def split_items(text: str) -> list[tuple[int | None, str]]:
                 break
         elif (
             (before and before[-1] not in _BREAK_BEFORE)
-            or _AFTER_LABEL.search(before)  # 年度指标值：2、3号线 — a value, not an item
+            # 年度指标值：2、3号线 — a value, not an item (unless a category follows: an empty value)
+            or (_AFTER_LABEL.search(before) and not _CATEGORY_HEAD.match(text, m.end()))
             or (num != expected and not _CATEGORY_HEAD.match(text, m.end()))
         ):
             continue
