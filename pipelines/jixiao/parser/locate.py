@@ -121,7 +121,9 @@ def _titles(page: ScannedPage) -> list[_Title]:
             candidates.append((ln + lines[i + 1], i + 1))
         for text, last in candidates:
             if _is_title(text) and (last == i or not _is_title(ln)):
-                out.append(_Title(page.number, i, _strip_prefix(text), table_kind(text)))
+                # a table's number may stand alone on the line above its title (表十 / 2026年…表)
+                start = i - 1 if i > 0 and lines[i - 1] and not _strip_prefix(lines[i - 1]) else i
+                out.append(_Title(page.number, start, _strip_prefix(text), table_kind(text)))
                 skip = last
                 break
     return out
