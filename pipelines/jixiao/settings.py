@@ -61,7 +61,8 @@ class Settings:
 
     @property
     def default_manifests(self) -> list[Path]:
-        return [self.sources_dir / "samples.yaml"]
+        """The bundled sources: generated samples, and real documents where bundled."""
+        return [m for m in (self.sources_dir / "samples.yaml", self.sources_dir / "real.yaml") if m.is_file()]
 
     def with_paths(self, *, data_dir: Path | None = None, warehouse: Path | None = None) -> Settings:
         data = Path(data_dir).resolve() if data_dir else self.data_dir

@@ -1,6 +1,7 @@
 """Project identity across years (see jixiao.identity): curated aliases, then the same
 normalized name, then fuzzy matching against the previous year's unmatched projects,
-within one department and unit. One row per project row, with the method and score."""
+within one department (its region and name) and unit. One row per project row, with the
+method and score."""
 
 from jixiao.identity import Item, as_relation, assign, normalize_project_name
 
@@ -10,18 +11,23 @@ def model(dbt, session):
     rows = (
         dbt.ref("int_project_rows")
         .project(
-            "document_key, row_number, department_name, department_name_published, unit_key, budget_year, project_name"
+            "document_key, row_number, department_id, department_name, department_name_published, unit_key,"
+            " budget_year, project_name"
         )
         .fetchall()
     )
+    ids_by_name: dict[str, set[str]] = {}
+    for _doc, _row, dept_id, dept, *_rest in rows:
+        ids_by_name.setdefault(dept, set()).add(dept_id)
     aliases = {}
     for department, alias, name in (
         dbt.ref("project_aliases").project("department_name, alias_name, project_name").fetchall()
     ):
-        aliases[(department, normalize_project_name(alias, department))] = normalize_project_name(name, department)
+        for dept_id in ids_by_name.get(department, ()):
+            aliases[(dept_id, normalize_project_name(alias, department))] = normalize_project_name(name, department)
     items = [
-        Item((doc, row), (dept, unit_key), year, name or "", normalize_project_name(name, published))
-        for doc, row, dept, published, unit_key, year, name in rows
+        Item((doc, row), (dept_id, unit_key), year, name or "", normalize_project_name(name, published))
+        for doc, row, dept_id, _dept, published, unit_key, year, name in rows
     ]
     normalized = {it.key: it.normalized for it in items}
     matches = assign(items, aliases=aliases)

@@ -2,6 +2,7 @@
 select
     document_key,
     department_id,
+    region_id,
     department_name_published,
     budget_year,
     source_location,
@@ -16,6 +17,9 @@ select
     parsed_at,
     parser_version,
     layout,
+    department_layout,
+    table_kinds,
+    region_source,
     currency_unit,
     amount_columns,
     row_count,

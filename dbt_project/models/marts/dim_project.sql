@@ -12,6 +12,7 @@ select
     unit_id,
     max(case when latest = 1 then project_name end) as project_name,
     max(case when latest = 1 then project_name_normalized end) as project_name_normalized,
+    max(case when latest = 1 then project_code end) as project_code,
     min(budget_year) as first_year,
     max(budget_year) as last_year,
     count(*) as years_funded,

@@ -42,3 +42,6 @@ from {{ ref('int_documents') }} as d
 left join totals as t using (document_key)
 left join units as u using (document_key)
 left join projects as p using (document_key)
+-- a document that holds only the department's overall targets (published apart from its
+-- project table) has no project funding: fct_department_target holds it
+where d.table_kinds is null or d.table_kinds like '%project%'

@@ -20,6 +20,11 @@ select
     target_op,
     target_value,
     target_unit,
+    nature,
+    weight,
+    is_core,
+    scoring_rule,
+    value_type,
     page,
     match_method
 from {{ ref('int_indicators') }}

@@ -27,5 +27,10 @@ select
     reconciled as parser_reconciled,
     cast(warnings as json) as warnings,
     json_array_length(cast(warnings as json)) as warning_count,
-    notes
+    notes,
+    nullif(trim(region), '') as region,
+    nullif(trim(district), '') as district,
+    region_source,
+    table_kinds,
+    department_layout
 from {{ source('jixiao_raw', 'raw_documents') }}

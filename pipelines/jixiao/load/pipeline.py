@@ -18,7 +18,7 @@ from ..settings import Settings
 from ..sources.fetch import Fetched, FetchError, fetch
 from ..sources.landing import Landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
-from ..staging.records import duplicate_projects, error_row, pick_extraction, staging_rows
+from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
 from ..staging.schema import LOAD_ERRORS
 from ..staging.store import StagingStore, version_name
 from ..warehouse.build import (
@@ -58,7 +58,7 @@ class DocumentOutcome:
     warnings: list[str] = field(default_factory=list)
     sha256: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    extraction: dict[str, Any] | None = field(default=None, repr=False)
+    tables: list[dict[str, Any]] | None = field(default=None, repr=False)  # the parsed tables, when parsed now
 
 
 @dataclass
@@ -184,17 +184,17 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     t1 = time.perf_counter()
     try:
         extractions = ws.parse(fetched.path, year=entry.year, source=entry.location)
-        extraction = pick_extraction(extractions, entry)
+        tables = pick_tables(extractions, entry)
     except ParseError as exc:
         raise _fail(entry, ws, "parse", exc.kind, exc.describe()) from exc
     out.timings["parse"] = time.perf_counter() - t1
-    duplicates = duplicate_projects(extraction)
+    duplicates = duplicate_projects(tables)
     if duplicates:
         listed = "; ".join(duplicates[:5])
         raise _fail(entry, ws, "stage", "duplicate_rows", f"the table lists a project twice under one unit: {listed}")
     t2 = time.perf_counter()
     try:
-        rows, summary = staging_rows(extraction, entry, fetched, parsed_at=parsed_at)
+        rows, summary = staging_rows(tables, entry, fetched, parsed_at=parsed_at)
         meta = {"location": entry.location, "fetched_at": fetched.fetched_at, "staged_at": parsed_at}
         ws.store.stage(entry.key, fetched.sha256, PARSER_VERSION, rows, meta)
     except (OSError, ValueError) as exc:
@@ -204,7 +204,7 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     out.status = "loaded"
     out.rows, out.indicators = summary.rows, summary.indicators
     out.reconciled, out.warnings = summary.reconciled, summary.warnings
-    out.extraction = extraction
+    out.tables = tables
     return out
 
 

@@ -175,19 +175,21 @@ def _department_of_rows(rows: list[Row]) -> str | None:
 
 def fill_document_fields(extractions: list[Extraction], doc: ScannedDocument) -> None:
     """Tables of one document share its department (北京 names it only in the department
-    table) and region."""
+    table) and region; a project whose table names no unit is the department's own; and
+    every indicator is linked to its row."""
     named = next((e.document.department for e in extractions if e.document.department), None)
     for e in extractions:
         d = e.document
         if d.department is None and named is not None:
             d.department = named
-            for r in e.rows:
-                if r.row_type == "project" and r.unit is None:
-                    r.unit = named
-            for i in e.indicators:
-                if i.project is not None and i.unit is None:
-                    i.unit = named
+        for r in e.rows:
+            if r.row_type == "project" and r.unit is None:
+                r.unit = d.department
+        for i in e.indicators:
+            if i.project is not None and i.unit is None:
+                i.unit = d.department
         if d.region is None:
             d.region, d.district = region_of(d.department)
         if d.region is None:
             d.region = document_region(doc, d.department)
+        e.link_indicators()

@@ -110,11 +110,14 @@ class Indicator:
     core: bool | None = None
     scoring_rule: str | None = None
     value_type: str | None = None
+    #: the index (0-based) in ``Extraction.rows`` of the row it belongs to
+    row: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "project": self.project,
+            "row": self.row,
             "seq": self.seq,
             "level1": self.level1,
             "level2": self.level2,
@@ -218,6 +221,34 @@ class Extraction:
     @property
     def reconciled(self) -> bool:
         return all(c.ok for c in self.checks)
+
+    def link_indicators(self) -> None:
+        """Give each indicator the index of its row. Indicators follow their rows in table
+        order and each row's numbering starts again, so a project name repeated over
+        several budget lines (北京) still gets each line its own indicators."""
+        owners = [i for i, r in enumerate(self.rows) if r.row_type in ("project", "department")]
+        k = -1
+        prev_seq = 0
+        for ind in self.indicators:
+            key = (ind.unit, ind.project)
+            same = k >= 0 and (self.rows[owners[k]].unit, self.rows[owners[k]].project) == key
+            if not same or ind.seq <= prev_seq:
+                nxt = next(
+                    (
+                        j
+                        for j in range(k + 1, len(owners))
+                        if (self.rows[owners[j]].unit, self.rows[owners[j]].project) == key
+                    ),
+                    None,
+                )
+                if nxt is not None:
+                    k = nxt
+                elif not same:
+                    ind.row = None
+                    prev_seq = ind.seq
+                    continue
+            ind.row = owners[k]
+            prev_seq = ind.seq
 
     def to_dict(self) -> dict[str, Any]:
         return {

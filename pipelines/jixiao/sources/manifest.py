@@ -7,6 +7,7 @@
         year: 2025
         url: https://www.gz.gov.cn/.../2025年部门预算.pdf   # or path: samples/waiban_2025.pdf
         sha256: 9f2c…        # optional: the expected content
+        region: 广州市       # optional: the city (and district:) the department belongs to
         notes: 附件2 on pages 16-18
 
 A bad entry is refused with a message naming the file and line; the good entries of
@@ -24,7 +25,10 @@ from urllib.parse import urlparse
 
 import yaml
 
-ALLOWED_KEYS = {"department", "year", "url", "path", "sha256", "notes", "id"}
+ALLOWED_KEYS = {"department", "year", "url", "path", "sha256", "notes", "id", "region", "district"}
+#: A region is a city-level division (广州市, 北京市, 恩施土家族苗族自治州), a district a 区/县.
+_REGION_NAME = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:市|州|地区|盟)$")
+_DISTRICT_NAME = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:区|县|市|旗)$")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 
@@ -51,11 +55,14 @@ class Entry:
     manifest: Path
     line: int
     key_override: str | None = None
+    region: str | None = None
+    district: str | None = None
 
     @property
     def key(self) -> str:
-        """Stable identity of the document slot: year and department."""
-        return self.key_override or document_key(self.year, self.department)
+        """Stable identity of the document slot: year and department (with its region,
+        where the manifest gives one the name does not already start with)."""
+        return self.key_override or document_key(self.year, self.department, self.region)
 
     @property
     def location(self) -> str:
@@ -68,6 +75,8 @@ class Entry:
     def fingerprint(self) -> str:
         """Changes when the entry changes (so that a sensor can notice)."""
         raw = f"{self.department}|{self.year}|{self.location}|{self.sha256 or ''}"
+        if self.region or self.district:
+            raw += f"|{self.region or ''}|{self.district or ''}"
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -81,18 +90,23 @@ class Problem:
     department: str | None = None
     year: int | None = None
 
+    region: str | None = None
+
     @property
     def key(self) -> str:
         if self.department and self.year:
-            return document_key(self.year, self.department)
+            return document_key(self.year, self.department, self.region)
         return f"{self.manifest.name}:{self.line}"
 
     def __str__(self) -> str:
         return f"{self.manifest}:{self.line}: {self.message}"
 
 
-def document_key(year: int, department: str) -> str:
-    return f"{year}-{_UNSAFE.sub('_', department.strip())}"
+def document_key(year: int, department: str, region: str | None = None) -> str:
+    name = department.strip()
+    if region and not name.startswith(region.strip()):
+        name = f"{region.strip()}-{name}"
+    return f"{year}-{_UNSAFE.sub('_', name)}"
 
 
 @dataclass(frozen=True)
@@ -170,8 +184,11 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
     dept = department.strip() if isinstance(department, str) else None
     yr = year if isinstance(year, int) and not isinstance(year, bool) else None
 
+    region, district = fields.get("region"), fields.get("district")
+    reg = region.strip() if isinstance(region, str) and region.strip() else None
+
     def bad(message: str, at: str | None = None) -> Problem:
-        return Problem(manifest, lines.get(at, line) if at else line, message, dept, yr)
+        return Problem(manifest, lines.get(at, line) if at else line, message, dept, yr, reg)
 
     unknown = sorted(set(fields) - ALLOWED_KEYS)
     if unknown:
@@ -203,6 +220,11 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
         resolved = (base / candidate).resolve()
         if not resolved.is_relative_to(base):
             return bad(f"path {rel!r} leaves the sources folder {base}", "path")
+    if region is not None and not (reg and _REGION_NAME.match(reg)):
+        return bad(f"'region' must be a city-level division such as 广州市, not {region!r}", "region")
+    dist = district.strip() if isinstance(district, str) and district.strip() else None
+    if district is not None and not (dist and _DISTRICT_NAME.match(dist)):
+        return bad(f"'district' must be a district or county such as 普陀区, not {district!r}", "district")
     sha = fields.get("sha256")
     if sha is not None and not (isinstance(sha, str) and _SHA256.match(sha)):
         return bad("'sha256' must be 64 hexadecimal characters", "sha256")
@@ -218,6 +240,8 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
         manifest,
         line,
         str(key) if key is not None else None,
+        reg,
+        dist,
     )
 
 

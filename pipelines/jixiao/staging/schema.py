@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..parser.vocabulary import AMOUNT_KEYS
+
 
 @dataclass(frozen=True)
 class Table:
@@ -51,6 +53,11 @@ DOCUMENTS = Table(
         ("reconciled", "BOOLEAN"),
         ("warnings", "VARCHAR"),
         ("notes", "VARCHAR"),
+        ("region", "VARCHAR"),
+        ("district", "VARCHAR"),
+        ("region_source", "VARCHAR"),
+        ("table_kinds", "VARCHAR"),
+        ("department_layout", "VARCHAR"),
     ),
 )
 
@@ -59,18 +66,20 @@ FUNDING_ROWS = Table(
     (
         ("document_key", "VARCHAR"),
         ("row_number", "INTEGER"),
+        ("table_number", "INTEGER"),
+        ("table_kind", "VARCHAR"),
+        ("currency_unit", "VARCHAR"),
         ("row_type", "VARCHAR"),
         ("unit", "VARCHAR"),
         ("project", "VARCHAR"),
-        ("total", "VARCHAR"),
-        ("fiscal_appropriation", "VARCHAR"),
-        ("fiscal_special_account", "VARCHAR"),
-        ("other_funds", "VARCHAR"),
-        ("general_public_budget", "VARCHAR"),
-        ("government_fund", "VARCHAR"),
-        ("prior_year_carryover", "VARCHAR"),
+        ("project_code", "VARCHAR"),
+        # every amount the parser reads, one column each (its vocabulary is the list)
+        *((key, "VARCHAR") for key in AMOUNT_KEYS),
         ("goal", "VARCHAR"),
+        ("long_term_goal", "VARCHAR"),
         ("indicators_raw", "VARCHAR"),
+        ("implementing_unit", "VARCHAR"),
+        ("supervising_department", "VARCHAR"),
         ("disclosed", "BOOLEAN"),
         ("page", "INTEGER"),
         ("warnings", "VARCHAR"),
@@ -94,6 +103,25 @@ INDICATORS = Table(
         ("target_value", "VARCHAR"),
         ("value_unit", "VARCHAR"),
         ("page", "INTEGER"),
+        ("table_kind", "VARCHAR"),
+        ("nature", "VARCHAR"),
+        ("weight", "VARCHAR"),
+        ("core", "BOOLEAN"),
+        ("scoring_rule", "VARCHAR"),
+        ("value_type", "VARCHAR"),
+    ),
+)
+
+TASKS = Table(
+    "raw_tasks",
+    (
+        ("document_key", "VARCHAR"),
+        ("row_number", "INTEGER"),
+        ("seq", "INTEGER"),
+        ("task_name", "VARCHAR"),
+        ("content", "VARCHAR"),
+        ("amount", "VARCHAR"),
+        ("goal", "VARCHAR"),
     ),
 )
 
@@ -106,6 +134,9 @@ CHECKS = Table(
         ("expected", "VARCHAR"),
         ("actual", "VARCHAR"),
         ("ok", "BOOLEAN"),
+        ("status", "VARCHAR"),
+        ("tolerance", "VARCHAR"),
+        ("table_kind", "VARCHAR"),
     ),
 )
 
@@ -124,5 +155,5 @@ LOAD_ERRORS = Table(
 )
 
 #: Tables staged per document (the load-errors table is kept beside them).
-DOCUMENT_TABLES: tuple[Table, ...] = (DOCUMENTS, FUNDING_ROWS, INDICATORS, CHECKS)
+DOCUMENT_TABLES: tuple[Table, ...] = (DOCUMENTS, FUNDING_ROWS, INDICATORS, TASKS, CHECKS)
 ALL_TABLES: tuple[Table, ...] = (*DOCUMENT_TABLES, LOAD_ERRORS)

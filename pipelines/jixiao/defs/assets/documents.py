@@ -96,18 +96,19 @@ def parsed_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource, s
         "parser_version": PARSER_VERSION,
         "staged_version": staged.version if staged else None,
     }
-    if out.extraction is not None:
-        doc = out.extraction["document"]
+    if out.tables:
+        doc = out.tables[0]["document"]
         metadata |= {
             "pages": f"{doc['pages'][0]}–{doc['pages'][1]} of {doc['page_count']}",
             "layout": doc["layout"],
+            "tables": ", ".join(f"{t['document'].get('kind')} ({t['document']['layout']})" for t in out.tables),
             "rows": dg.MetadataValue.int(out.rows),
             "indicators": dg.MetadataValue.int(out.indicators),
             "warnings": dg.MetadataValue.json(out.warnings),
-            "preview": dg.MetadataValue.md(preview(out.extraction)),
+            "preview": dg.MetadataValue.md("\n\n".join(preview(t) for t in out.tables)),
         }
     yield dg.Output(None, metadata=metadata)
-    checks = (out.extraction or {}).get("reconciliation", {}).get("checks", [])
+    checks = [c for t in out.tables or [] for c in t.get("reconciliation", {}).get("checks", [])]
     failed = [c for c in checks if not c["ok"]]
     yield dg.AssetCheckResult(
         check_name="reconciles",
@@ -116,7 +117,7 @@ def parsed_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource, s
         metadata={
             "checks": len(checks),
             "failed": dg.MetadataValue.json(failed[:20]),
-            "parsed_now": out.extraction is not None,
+            "parsed_now": out.tables is not None,
         },
     )
 
@@ -129,7 +130,7 @@ def preview(extraction: dict[str, Any], limit: int = 25) -> str:
         "|---:|---|---|" + "---:|" * len(keys) + "---|",
     ]
     for r in extraction["rows"][:limit]:
-        label = r["project"] if r["row_type"] == "project" else (r["unit"] or "合计")
+        label = {"project": r["project"], "department": "（部门整体）", "total": "合计"}.get(r["row_type"], r["unit"])
         amounts = " | ".join(r["amounts"].get(k) or "" for k in keys)
         lines.append(
             f"| {r['page']} | {r['row_type']} | {truncate(label or '', 40)} | {amounts} | "
