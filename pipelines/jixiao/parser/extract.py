@@ -7,30 +7,17 @@ forms (:mod:`.forms`: form or list layout) from the cells of its ruled grids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .document import ScannedDocument
 from .errors import UnmappedColumnsError
 from .geometry import PageGeometry, cluster_lines
 from .locate import TableLocation, clean_department, document_region, region_of
-from .model import DocumentInfo, Extraction, Indicator, Row
+from .model import DocumentInfo, Extraction, Row
 from .reader import PageReader
 from .reconcile import reconcile
+from .records import Read
 from .ruled import has_indicator_grid, read_ruled
 from .table import TableRead, read_table
 from .text import squash
-
-
-@dataclass
-class _Read:
-    layout: str
-    department: str | None
-    rows: list[Row]
-    indicators: list[Indicator]
-    pages: tuple[int, int]
-    amount_keys: tuple[str, ...]
-    currency_hint: str | None
-    warnings: list[str]
 
 
 def _title_top(geom: PageGeometry, title: str) -> float | None:
@@ -64,7 +51,7 @@ def _clip(reader: PageReader, loc: TableLocation) -> dict[int, tuple[float, floa
     return clip
 
 
-def _as_department(read: _Read) -> _Read:
+def _as_department(read: Read) -> Read:
     """A department table read as a grid (长沙's): its one row is the department's."""
     source = next((r for r in read.rows if r.row_type == "project"), None) or next(
         (r for r in read.rows if r.row_type in ("unit", "total")), None
@@ -75,7 +62,7 @@ def _as_department(read: _Read) -> _Read:
     row = Row("department", None, None, amounts, source.goal, None, True, source.page, list(source.warnings))
     for ind in read.indicators:
         ind.unit = ind.project = None
-    return _Read(
+    return Read(
         read.layout,
         read.department,
         [row],
@@ -87,7 +74,7 @@ def _as_department(read: _Read) -> _Read:
     )
 
 
-def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read | None:
+def read_location(reader: PageReader, loc: TableLocation, source: str) -> Read | None:
     """Read one located table; None when it holds no target table after all.
 
     A table drawn as a ruled grid with an indicator header row is read from its cells
@@ -103,7 +90,7 @@ def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read 
         if read_ruled([reader.page(n) for n in loc.pages], loc.kind, clip) is None:
             raise  # neither a grid table nor a ruled one: say which columns could not be mapped
         return None  # ruled, with an indicator header but nothing filled in (an empty template)
-    read = _Read(
+    read = Read(
         grid.layout,
         None,
         grid.built.rows,
@@ -118,26 +105,15 @@ def read_location(reader: PageReader, loc: TableLocation, source: str) -> _Read 
     return _as_department(read) if loc.kind == "department" else read
 
 
-def _ruled(reader: PageReader, loc: TableLocation, clip: dict[int, tuple[float, float]]) -> _Read | None:
+def _ruled(reader: PageReader, loc: TableLocation, clip: dict[int, tuple[float, float]]) -> Read | None:
     ruled = read_ruled([reader.page(n) for n in loc.pages], loc.kind, clip)
     for n in loc.pages:
         reader.release(n)
-    if ruled is None or not ruled.rows:
-        return None
-    return _Read(
-        ruled.layout,
-        ruled.department,
-        ruled.rows,
-        ruled.indicators,
-        ruled.pages,
-        ruled.amount_keys,
-        ruled.currency_hint,
-        ruled.warnings,
-    )
+    return ruled if ruled is not None and ruled.rows else None
 
 
 def extraction(
-    doc: ScannedDocument, loc: TableLocation, read: _Read, source: str, year: int | None, version: str
+    doc: ScannedDocument, loc: TableLocation, read: Read, source: str, year: int | None, version: str
 ) -> Extraction:
     currency = loc.currency_unit or read.currency_hint
     warnings = list(read.warnings)

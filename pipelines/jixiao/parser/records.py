@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .categories import normalize_levels, split_run_together
 from .errors import TextParseError
-from .model import Indicator
+from .model import Indicator, Row
 from .targets import combine_target
 from .text import parse_amount, squash
 from .vocabulary import (
@@ -26,6 +27,21 @@ from .vocabulary import (
     VALUE_UNIT,
     WEIGHT,
 )
+
+
+@dataclass
+class Read:
+    """What a family's reader makes of one table: its rows and indicators, and how it read."""
+
+    layout: str
+    department: str | None  # the department the table itself names, if any
+    rows: list[Row]
+    indicators: list[Indicator]
+    pages: tuple[int, int]
+    amount_keys: tuple[str, ...]
+    currency_hint: str | None
+    warnings: list[str]
+
 
 #: A project code printed before the name (北京: ``11000022T000000460216-《北京审计》杂志办刊经费``).
 _PROJECT_CODE = re.compile(r"^(?P<code>[0-9A-Za-z]{12,40})\s*[-－—–_]\s*(?=\S)")

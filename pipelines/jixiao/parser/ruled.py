@@ -31,7 +31,7 @@ from .indicators import is_withheld
 from .lattice import Cell, Grid, page_grids
 from .locate import clean_department
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row, Task
-from .records import indicator_from_cells, split_project_code
+from .records import Read, indicator_from_cells, split_project_code
 from .text import parse_amount, squash
 from .vocabulary import (
     AMOUNT_PREFIX,
@@ -167,18 +167,6 @@ class _Entry:
     last_field: str | None = None
     cells: dict[str, Cell] = field(default_factory=dict)  # its row cells (long tables)
     unit: str | None = None  # the unit row it sits under (long tables)
-
-
-@dataclass
-class RuledRead:
-    layout: str
-    department: str | None
-    rows: list[Row]
-    indicators: list[Indicator]
-    pages: tuple[int, int]
-    amount_keys: tuple[str, ...]
-    currency_hint: str | None
-    warnings: list[str]
 
 
 class _Reader:
@@ -768,7 +756,7 @@ def has_indicator_grid(geom: PageGeometry, top: float = 0.0, bottom: float | Non
     return False
 
 
-def read_ruled(pages: list[PageGeometry], kind: str, clip: dict[int, tuple[float, float]]) -> RuledRead | None:
+def read_ruled(pages: list[PageGeometry], kind: str, clip: dict[int, tuple[float, float]]) -> Read | None:
     """Read a table from the ruled grids of its pages. A result with no rows means forms with
     nothing filled in (an empty template); None means no indicator grid was found at all."""
     reader = _Reader(kind)
@@ -802,10 +790,10 @@ def _kept(entry: _Entry, kind: str) -> bool:
     return has_targets or bool(entry.fields.get("project") and any(v is not None for v in entry.amounts.values()))
 
 
-def _build(reader: _Reader, kind: str) -> RuledRead | None:
+def _build(reader: _Reader, kind: str) -> Read | None:
     entries = [e for e in reader.entries if _kept(e, kind)]
     if not entries:
-        return RuledRead("form", None, [], [], (0, 0), (), None, []) if reader.saw_header else None
+        return Read("form", None, [], [], (0, 0), (), None, []) if reader.saw_header else None
     rows: list[Row] = []
     indicators: list[Indicator] = []
     pages: list[int] = []
@@ -867,9 +855,7 @@ def _build(reader: _Reader, kind: str) -> RuledRead | None:
         layout = "long" if reader.has_levels else "list"
     else:
         layout = "form" if reader.has_levels else "list"
-    return RuledRead(
-        layout, dept, rows, indicators, (min(pages), max(pages)), tuple(keys), reader.currency, reader.warnings
-    )
+    return Read(layout, dept, rows, indicators, (min(pages), max(pages)), tuple(keys), reader.currency, reader.warnings)
 
 
 def _one_department(entries: list[_Entry]) -> list[_Entry]:

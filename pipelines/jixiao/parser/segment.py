@@ -20,7 +20,7 @@ from .align import LEAD, MIDDLE, TOP, Span, align, alignment_costs
 from .body import Body
 from .categories import read_category
 from .geometry import Line
-from .header import INDICATOR_PARTS, LEVEL1, NAME, PROJECT, UNIT, is_amount_role
+from .header import GOAL, INDICATOR_PARTS, LEVEL1, NAME, PROJECT, UNIT, is_amount_role
 from .text import looks_like_amount, squash
 
 Cells = dict[str, list[Line]]  # column role -> lines, top to bottom
@@ -288,6 +288,9 @@ def long_units(body: Body, *, continuation: bool, style: Style) -> list[UnitBloc
         grouped = {c: _group_lines(body.lines[c], anchors, continuation, style.valign) for c in proj_cols}
         row_spans = [Span(r.top, r.bottom) for r in ind_rows]
         row_groups = align(row_spans, anchors, allow_lead=continuation, mode=style.valign)
+        goal_col = body.columns.index_of(GOAL)
+        if goal_col is not None:
+            row_groups = _within_goals(row_spans, row_groups, grouped[goal_col])
         for k in [LEAD, *range(len(anchors))]:
             cells = _by_role(body, {c: grouped[c].get(k, []) for c in proj_cols})
             rows = [r for r, g in zip(ind_rows, row_groups, strict=True) if g == k]
@@ -334,6 +337,24 @@ def long_units(body: Body, *, continuation: bool, style: Style) -> list[UnitBloc
         bottom = max([anchors[k].bottom] + [p.bottom for p in members])
         units.append(UnitBlock(body.page, top, bottom, b, members))
     return units
+
+
+def _within_goals(rows: list[Span], groups: list[int], goals: dict[int, list[Line]]) -> list[int]:
+    """An indicator row that lies within the lines of one project's goal (and no other's)
+    belongs to that project: a project's cells are aligned on one block, and where the
+    alignment alone is ambiguous (a new project at the top of a page) its goal says where
+    the block begins and ends."""
+    spans = {k: (min(ln.top for ln in lines), max(ln.bottom for ln in lines)) for k, lines in goals.items() if lines}
+    out = list(groups)
+    for i, r in enumerate(rows):
+        inside = [k for k, (top, bottom) in spans.items() if top - 1 <= r.yc <= bottom + 1]
+        if len(inside) == 1 and inside[0] != out[i]:
+            out[i] = inside[0]
+    # keep the groups in order (a row between two rows of one group is of that group)
+    for i in range(1, len(out)):
+        if out[i] < out[i - 1]:
+            out[i] = out[i - 1]
+    return out
 
 
 def _has_rules(body: Body, col: int) -> bool:
