@@ -31,6 +31,7 @@ select
     d.budget_year,
     t.printed_total_wan,
     u.units_total_wan,
+    coalesce(u.unit_rows, 0) as unit_count,
     coalesce(p.projects_total_wan, 0) as projects_total_wan,
     coalesce(t.printed_total_wan, p.projects_total_wan, 0) as total_wan,
     coalesce(p.withheld_total_wan, 0) as withheld_total_wan,
