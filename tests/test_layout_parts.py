@@ -228,3 +228,31 @@ def test_a_page_whose_text_runs_sideways_is_read(tmp_path: Path) -> None:
     (ex,) = parse_pdf(path)
     pred = ex.to_dict()
     assert score(truth, pred) >= 0.99, score_report(truth, pred)
+
+
+def test_a_table_no_reader_follows_does_not_take_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unforeseen failure reading one table is that table's error, with its pages; the
+    document's other tables still come out."""
+    import jixiao.parser as parser
+    from jixiao.parser.errors import ParseError
+
+    real = parser.read_location
+    pdf = Path(__file__).parent / "fixtures" / "real" / "xian_shenji_2026.pdf"
+
+    def flaky(reader, loc, source):  # type: ignore[no-untyped-def]
+        if loc.kind == "department":
+            raise IndexError("a layout nobody foresaw")
+        return real(reader, loc, source)
+
+    monkeypatch.setattr(parser, "read_location", flaky)
+    (project,) = parse_pdf(pdf)
+    assert project.document.kind == "project" and len(project.rows) == 4
+    assert any("could not be read" in w and "IndexError" in w for w in project.warnings)
+
+    def broken(reader, loc, source):  # type: ignore[no-untyped-def]
+        raise IndexError("a layout nobody foresaw")
+
+    monkeypatch.setattr(parser, "read_location", broken)
+    with pytest.raises(ParseError) as info:
+        parse_pdf(pdf)
+    assert info.value.kind == "table_unreadable" and info.value.page == 36

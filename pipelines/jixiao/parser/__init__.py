@@ -20,6 +20,7 @@ from .errors import (
     NoTextLayerError,
     NotPdfError,
     ParseError,
+    TableReadError,
     TextParseError,
     UnmappedColumnsError,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "NotPdfError",
     "ParseError",
     "Row",
+    "TableReadError",
     "TextParseError",
     "UnmappedColumnsError",
     "parse_pdf",
@@ -100,6 +102,18 @@ def parse_pdf(
                 read = read_location(reader, loc, source)
             except UnmappedColumnsError as exc:
                 refused.append(exc)
+                continue
+            except CorruptPdfError:
+                raise
+            except Exception as exc:  # a layout no reader foresaw: that table, not the document
+                refused.append(
+                    TableReadError(
+                        f"the {loc.kind} table on pages {loc.pages[0]}–{loc.pages[-1]} could not be read "
+                        f"({exc.__class__.__name__}: {exc})"[:300],
+                        source=source,
+                        page=loc.pages[0],
+                    )
+                )
                 continue
             if read is not None:
                 out.append(extraction(doc, loc, read, source, year, PARSER_VERSION))

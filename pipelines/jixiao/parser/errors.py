@@ -60,6 +60,13 @@ class UnmappedColumnsError(ParseError):
     kind = "unmapped_columns"
 
 
+class TableReadError(ParseError):
+    """A located table whose layout the readers could not follow (the other tables of the
+    document are still read)."""
+
+    kind = "table_unreadable"
+
+
 class MultipleTablesError(ParseError):
     """The file holds more than one department's table and the caller asked for one."""
 
@@ -102,6 +109,7 @@ ERROR_KINDS: dict[str, type[ParseError]] = {
         NoTextLayerError,
         NoPerformanceTableError,
         UnmappedColumnsError,
+        TableReadError,
         MultipleTablesError,
         LimitExceededError,
         TextParseError,
