@@ -256,3 +256,10 @@ def test_a_table_no_reader_follows_does_not_take_the_others(monkeypatch: pytest.
     with pytest.raises(ParseError) as info:
         parse_pdf(pdf)
     assert info.value.kind == "table_unreadable" and info.value.page == 36
+
+
+def test_unit_codes_are_dropped_from_unit_names() -> None:
+    from jixiao.parser.records import unit_name
+
+    assert unit_name("105001长春市信访局") == "长春市信访局"
+    assert unit_name("广州市卫生健康委员会（本级）") == "广州市卫生健康委员会（本级）"

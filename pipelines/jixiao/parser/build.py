@@ -24,7 +24,7 @@ from .header import (
 )
 from .indicators import is_withheld, parse_indicator_cell
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row
-from .records import indicator_from_cells, split_project_code
+from .records import indicator_from_cells, split_project_code, unit_name
 from .segment import Cells, IndicatorRow, ProjectBlock, Slot, UnitBlock, has_amount, is_total_text
 from .text import INDENT_CHARS, join_lines, parse_amount, squash
 
@@ -129,8 +129,8 @@ def build_compact(slots: list[Slot], amount_keys: Sequence[str]) -> Built:
                         )  # type: ignore[arg-type]
                     )
             continue
-        unit = name
-        out.rows.append(Row("unit", name, None, amounts, None, None, True, slot.page))
+        unit = unit_name(name)
+        out.rows.append(Row("unit", unit, None, amounts, None, None, True, slot.page))
     return out
 
 
@@ -214,7 +214,7 @@ def _join_projects(unit: UnitBlock, more: list[ProjectBlock]) -> None:
 def build_long(units: list[UnitBlock], amount_keys: Sequence[str]) -> Built:
     out = Built()
     for ub in units:
-        unit = cell_text(ub.lines)
+        unit = unit_name(cell_text(ub.lines))
         for pb in ub.projects:
             cells = pb.cells
             amounts = read_amounts(cells, amount_keys, pb.page, out.warnings)

@@ -57,6 +57,16 @@ def split_project_code(name: str | None) -> tuple[str | None, str | None]:
     return None, name
 
 
+_UNIT_CODE = re.compile(r"^[\dA-Za-z]{4,}[\s_\-－—:：]*(?=[\u4e00-\u9fff])")
+
+
+def unit_name(text: str | None) -> str | None:
+    """A unit's name as printed, without a code before it (``105001长春市信访局``)."""
+    if not text:
+        return None
+    return _UNIT_CODE.sub("", text.strip()) or None
+
+
 def clean_target(text: str | None) -> str | None:
     """A target as printed, without the final 。 or ；."""
     if text is None:

@@ -31,7 +31,7 @@ from .indicators import is_withheld
 from .lattice import Cell, Grid, page_grids
 from .locate import clean_department
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row, Task
-from .records import Read, indicator_from_cells, split_project_code
+from .records import Read, indicator_from_cells, split_project_code, unit_name
 from .text import parse_amount, squash
 from .vocabulary import (
     AMOUNT_PREFIX,
@@ -608,7 +608,7 @@ class _Reader:
         beside it; a unit cell cut by a page break goes on at the top of the next page."""
         if cell.row0 != r:
             return
-        text = _unit_name(cell.text) if cell.key and not _is_total(cell.key) else None
+        text = unit_name(cell.text) if cell.key and not _is_total(cell.key) else None
         if at_top and self.unit_open and not (self.unit and text and text.startswith(self.unit[:3])):
             # (a name that starts as the last one did is the next unit's, not the rest of it)
             joined = _join(self.unit, text)
@@ -651,7 +651,7 @@ class _Reader:
             and not (goal and goal.key)
             and any(_is_amount(c.text) for ro, c in mine.items() if ro.startswith(AMOUNT_PREFIX))
         ):
-            self.unit = _unit_name(name)
+            self.unit = unit_name(name)
             entry = self._new(page, "unit")
             entry.unit = self.unit
         else:
@@ -704,11 +704,6 @@ class _Reader:
 
 def _is_total(key: str) -> bool:
     return squash(key).rstrip("：:") in _TOTAL_WORDS
-
-
-def _unit_name(text: str) -> str | None:
-    """A unit's name as printed, without a code before it (``105001长春市信访局``)."""
-    return re.sub(r"^[\dA-Za-z]{4,}[\s_\-－—:：]*(?=[\u4e00-\u9fff])", "", text.strip()) or None
 
 
 def _placeholder(values: dict[str, str | None]) -> bool:
