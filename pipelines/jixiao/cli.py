@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
     lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
     lo.add_argument("--force", action="store_true", help="parse and rebuild even what has not changed")
+    lo.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another load holds the data folder, wait this long for it (default: refuse at once)",
+    )
     lo.set_defaults(func=_load_command)
 
     r = sub.add_parser("report", help="write a self-contained HTML report for one department")
@@ -102,11 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .parser.errors import ParseError
+    from .settings import SettingsError
 
     try:
         return int(args.func(args))
     except ParseError as exc:
         print(f"jixiao: error: {exc.describe()}", file=sys.stderr)
+        return EXIT_INPUT
+    except SettingsError as exc:
+        print(f"jixiao: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("jixiao: interrupted", file=sys.stderr)

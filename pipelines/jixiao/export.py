@@ -57,6 +57,21 @@ def _q(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def _csv_safe(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The relation with every text cell that a spreadsheet would run as a formula (it starts
+    with =, +, -, @, a tab or a carriage return) prefixed with an apostrophe (OWASP's CSV
+    injection rule). Numbers stay numbers: only text columns are touched."""
+    columns = con.execute(f"describe select * from {relation}").fetchall()
+    parts = []
+    for name, kind, *_ in columns:
+        q = '"' + str(name).replace('"', '""') + '"'
+        if str(kind).upper() == "VARCHAR":
+            parts.append(f"case when regexp_matches({q}, '^[=+\\-@\\t\\r]') then chr(39) || {q} else {q} end as {q}")
+        else:
+            parts.append(q)
+    return f"select {', '.join(parts)} from {relation} as t"
+
+
 def export(warehouse: Path, out: Path, fmt: str) -> dict[str, int]:
     """Write every mart; returns the row count of each file written."""
     if not warehouse.exists():
@@ -77,10 +92,13 @@ def export(warehouse: Path, out: Path, fmt: str) -> dict[str, int]:
         options = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
         for table in tables:
             target = out / f"{table}.{fmt}"
+            relation = f'main."{table}"'
+            source = relation if fmt == "parquet" else f"({_csv_safe(con, relation)})"
             # names come from the catalog above; COPY takes no parameters for its target
-            con.execute(f"COPY main.\"{table}\" TO '{_q(target)}' {options}")
+            con.execute(f"COPY {source} TO '{_q(target)}' {options}")
             written[target.name] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]  # type: ignore[index]
-        con.execute(f"COPY ({FUNDING_QUERY}) TO '{_q(out / FISCAL_CSV)}' (FORMAT CSV, HEADER)")
+        fiscal = _csv_safe(con, f"({FUNDING_QUERY})")
+        con.execute(f"COPY ({fiscal}) TO '{_q(out / FISCAL_CSV)}' (FORMAT CSV, HEADER)")
         rows = con.execute(f"select count(*), min(budget_year), max(budget_year) from ({FUNDING_QUERY})").fetchone()
         assert rows is not None
         written[FISCAL_CSV] = rows[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -35,6 +36,14 @@ class Limits:
     http_retries: int = 3
     http_backoff: float = 1.0  # seconds before the first retry; doubles each time
     schemes: tuple[str, ...] = ("http", "https")
+    #: a download (headers, redirects and body together) must end within this many seconds
+    http_deadline: float = 120.0
+    max_redirects: int = 5
+    #: hosts a download may touch, at every hop (empty: any public host)
+    allowed_hosts: tuple[str, ...] = ()
+    #: a parser worker's address space and CPU time (enforced by the OS)
+    parse_memory_bytes: int = 768 * 1024 * 1024
+    parse_cpu_seconds: int = 300
 
 
 @dataclass(frozen=True)
@@ -70,17 +79,40 @@ class Settings:
         return replace(self, data_dir=data, warehouse=wh)
 
 
+class SettingsError(ValueError):
+    """A ``JIXIAO_*`` variable holds something that is not a valid value."""
+
+
+def _number(name: str, default: float, kind: type[int] | type[float] = int) -> Any:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return kind(default)
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name}={text!r} is not {what}") from None
+    if value < 0:
+        raise SettingsError(f"{name}={text!r} must not be negative")
+    return value
+
+
 def load_settings() -> Settings:
     root = project_root()
     data = Path(os.environ.get("JIXIAO_DATA_DIR", root / "data")).resolve()
     warehouse = Path(os.environ.get("JIXIAO_WAREHOUSE", data / "warehouse.duckdb")).resolve()
     limits = Limits(
-        max_bytes=int(os.environ.get("JIXIAO_MAX_BYTES", Limits.max_bytes)),
-        max_pages=int(os.environ.get("JIXIAO_MAX_PAGES", Limits.max_pages)),
-        parse_seconds=float(os.environ.get("JIXIAO_PARSE_SECONDS", Limits.parse_seconds)),
-        http_timeout=float(os.environ.get("JIXIAO_HTTP_TIMEOUT", Limits.http_timeout)),
-        http_retries=int(os.environ.get("JIXIAO_HTTP_RETRIES", Limits.http_retries)),
-        http_backoff=float(os.environ.get("JIXIAO_HTTP_BACKOFF", Limits.http_backoff)),
+        max_bytes=_number("JIXIAO_MAX_BYTES", Limits.max_bytes),
+        max_pages=_number("JIXIAO_MAX_PAGES", Limits.max_pages),
+        parse_seconds=_number("JIXIAO_PARSE_SECONDS", Limits.parse_seconds, float),
+        http_timeout=_number("JIXIAO_HTTP_TIMEOUT", Limits.http_timeout, float),
+        http_retries=_number("JIXIAO_HTTP_RETRIES", Limits.http_retries),
+        http_backoff=_number("JIXIAO_HTTP_BACKOFF", Limits.http_backoff, float),
+        http_deadline=_number("JIXIAO_HTTP_DEADLINE", Limits.http_deadline, float),
+        max_redirects=_number("JIXIAO_MAX_REDIRECTS", Limits.max_redirects),
+        allowed_hosts=tuple(h.strip() for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "").split(",") if h.strip()),
+        parse_memory_bytes=_number("JIXIAO_PARSE_MEMORY_BYTES", Limits.parse_memory_bytes),
+        parse_cpu_seconds=_number("JIXIAO_PARSE_CPU_SECONDS", Limits.parse_cpu_seconds),
     )
     return Settings(
         root=root,
@@ -89,5 +121,5 @@ def load_settings() -> Settings:
         dbt_project_dir=Path(os.environ.get("JIXIAO_DBT_PROJECT", root / "dbt_project")).resolve(),
         sources_dir=Path(os.environ.get("JIXIAO_SOURCES", root / "sources")).resolve(),
         limits=limits,
-        workers=int(os.environ.get("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1)))),
+        workers=_number("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1))),
     )

@@ -21,8 +21,14 @@ class Route:
     #: fail this many times with ``fail_status`` before answering normally
     failures: int = 0
     fail_status: int = 500
-    #: misbehaviour: "reset" (close mid-body), "short" (promise more than sent), "silent" (never answer)
+    #: misbehaviour: "reset" (close mid-body), "short" (promise more than sent), "silent" (never
+    #: answer), "redirect" (to ``location``), "trickle" (the body a byte at a time), "slow_headers"
+    #: (a header line at a time)
     mode: str | None = None
+    location: str = ""
+    #: "raw": ``body`` is the whole answer (status line, headers and body) as bytes, then close
+    #: seconds between two bytes (trickle) or two header lines (slow_headers)
+    pace: float = 0.5
     hits: int = 0
 
 
@@ -59,6 +65,37 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 return
             if route.mode == "silent":
                 time.sleep(30)
+                return
+            if route.mode == "raw":
+                with contextlib.suppress(OSError):
+                    self.wfile.write(route.body)
+                    self.wfile.flush()
+                self.close_connection = True
+                return
+            if route.mode == "redirect":
+                self.send_response(route.status if route.status in (301, 302, 303, 307, 308) else 302)
+                self.send_header("Location", route.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if route.mode == "slow_headers":
+                with contextlib.suppress(OSError):
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for i in range(200):
+                        self.wfile.write(f"X-Slow-{i}: {i}\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(route.pace)
+                return
+            if route.mode == "trickle":
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    for i in range(len(route.body)):
+                        self.wfile.write(route.body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(route.pace)
                 return
             if route.mode in ("reset", "short"):
                 self.send_response(200)

@@ -1,5 +1,6 @@
 """Resources, in one module: where jixiao keeps its files, dbt, and the published warehouse."""
 
+import contextlib
 import os
 import sys
 from functools import cache
@@ -10,6 +11,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from ..load.lock import hold
 from ..load.pipeline import Workspace, read_manifests
 from ..settings import Settings, load_settings
 from ..sources.manifest import Entry, ManifestError, Problem
@@ -44,6 +46,11 @@ class JixiaoResource(dg.ConfigurableResource):
 
     def workspace(self) -> Workspace:
         return Workspace.open(self.settings())
+
+    def sharing(self, wait: float = 600.0) -> contextlib.AbstractContextManager[None]:
+        """The data folder, shared with the other partition runs but not with a ``jixiao
+        load`` (which holds it alone; a run waits for it)."""
+        return hold(self.settings().data_dir, exclusive=False, wait=wait, what="a Dagster run")
 
     def read(self) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
         return read_manifests(self.manifest_files(), self.settings())

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..settings import load_settings
 from ..textable import pad, render, truncate
+from .lock import DataFolderBusy
 from .pipeline import DocumentOutcome, LoadResult, run
 
 EXIT_OK = 0
@@ -55,7 +56,17 @@ def run_load(args: argparse.Namespace) -> int:
         warehouse=Path(args.warehouse) if args.warehouse else None,
     )
     manifests = [Path(m) for m in args.manifest] if args.manifest else settings.default_manifests
-    result = run(manifests, settings, progress=Printer(args.quiet), force=getattr(args, "force", False))
+    try:
+        result = run(
+            manifests,
+            settings,
+            progress=Printer(args.quiet),
+            force=getattr(args, "force", False),
+            wait=float(getattr(args, "wait", 0) or 0),
+        )
+    except DataFolderBusy as exc:
+        print(f"jixiao: error: {exc}", file=sys.stderr)
+        return EXIT_NOT_PUBLISHED
     print(summary(result, manifests))
     if result.warehouse is None or result.warehouse.status == "failed":
         return EXIT_NOT_PUBLISHED

@@ -4,6 +4,7 @@ the same steps one document (partition) at a time."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,17 +23,23 @@ from ..staging.records import duplicate_projects, error_row, pick_tables, stagin
 from ..staging.schema import LOAD_ERRORS
 from ..staging.store import StagingStore, version_name
 from ..warehouse.build import (
+    QUARANTINE_MESSAGE,
     Inputs,
     WarehouseError,
+    blame,
     build_lock,
     clean_builds,
+    clean_incoming,
     collect_inputs,
     create_staging_database,
     new_build_path,
     publish,
     published_fingerprint,
+    published_quarantine,
+    quarantine,
 )
 from ..warehouse.dbt import DbtSummary, run_dbt_build
+from .lock import hold
 from .worker import ParserPool, parse_isolated
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -69,6 +76,8 @@ class WarehouseOutcome:
     dbt: DbtSummary | None = None
     message: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: documents left out of the build because their rows fail a blocking data test
+    quarantined: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -111,7 +120,12 @@ class Workspace:
         }
         if self.parsers is not None:
             return self.parsers.parse(path, **options)  # type: ignore[arg-type]
-        return parse_isolated(path, **options)  # type: ignore[arg-type]
+        return parse_isolated(
+            path,
+            memory_bytes=limits.parse_memory_bytes,
+            cpu_seconds=limits.parse_cpu_seconds,
+            **options,  # type: ignore[arg-type]
+        )
 
 
 def read_manifests(files: list[Path], settings: Settings) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
@@ -153,9 +167,11 @@ class StepFailed(Exception):
 
 
 def _fail(entry: Entry, ws: Workspace, stage: str, kind: str, message: str) -> StepFailed:
-    ws.store.record_error(
-        entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
-    )
+    # a full disk or a read-only folder must not hide the document's own failure
+    with contextlib.suppress(OSError, ValueError):
+        ws.store.record_error(
+            entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
+        )
     return StepFailed(stage, kind, message)
 
 
@@ -241,9 +257,12 @@ def load_errors(
         error_row(p.key, p.department, p.year, "manifest", "entry_invalid", str(p), str(p.manifest)) for p in problems
     ]
     keys = [str(r[0]) for r in refused]
-    for key, row in zip(keys, refused, strict=True):
-        store.record_error(key, row)  # kept with the time the problem was first seen
     rows: list[tuple[Any, ...]] = []
+    for key, row in zip(keys, refused, strict=True):
+        try:
+            store.record_error(key, row)  # kept with the time the problem was first seen
+        except (OSError, ValueError):
+            rows.append(row)  # cannot be kept (a full disk, a read-only folder): reported all the same
     for key in [*keys, *(e.key for e in entries)]:
         err = store.error(key)
         if err:
@@ -252,19 +271,38 @@ def load_errors(
 
 
 def build_warehouse(
-    ws: Workspace, keys: list[str], errors: list[tuple[Any, ...]], *, force: bool = False, progress: Progress = _quiet
+    ws: Workspace,
+    keys: list[str],
+    errors: list[tuple[Any, ...]],
+    *,
+    force: bool = False,
+    progress: Progress = _quiet,
+    entries: list[Entry] | None = None,
 ) -> WarehouseOutcome:
     """Build a new warehouse from the staged documents and publish it, unless nothing
-    changed since the published one. Never leaves a half-built file in place."""
+    changed since the published one. Never leaves a half-built file in place.
+
+    A document whose rows fail a blocking data test is quarantined: left out of the build,
+    listed in the load errors with the test, and the others are published."""
     settings = ws.settings
     target = settings.warehouse
+    listed = entries or []
+    sources = [(e.key, str(e.manifest), e.line, e.location) for e in listed]
     with build_lock(settings.build_dir):
-        inputs: Inputs = collect_inputs(ws.store, keys, errors, settings.dbt_project_dir)
+        clean_incoming(target)
+        inputs: Inputs = collect_inputs(ws.store, keys, errors, settings.dbt_project_dir, sources)
+        if not inputs.versions:
+            return WarehouseOutcome(
+                "failed", target, message="no document could be loaded: nothing to publish (the warehouse is unchanged)"
+            )
         if not force and published_fingerprint(target) == inputs.fingerprint:
-            return WarehouseOutcome("unchanged", target)
+            # nothing changed: the documents quarantined last time still are
+            return WarehouseOutcome("unchanged", target, quarantined=published_quarantine(target))
         clean_builds(settings.build_dir)
         build = new_build_path(settings.build_dir)
         timings: dict[str, float] = {}
+        quarantined: dict[str, str] = {}
+        by_key = {e.key: e for e in listed}
         try:
             t0 = time.perf_counter()
             progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
@@ -273,9 +311,21 @@ def build_warehouse(
             t1 = time.perf_counter()
             progress("warehouse", {"step": "dbt"})
             summary = run_dbt_build(settings.dbt_project_dir, build, settings.build_dir / "dbt")
+            for _ in range(3):  # each round leaves out the documents the failures lead to
+                if summary.errors or not summary.blocking:
+                    break
+                culprits = {k: t for k, t in blame(build, summary.blocking).items() if k not in quarantined}
+                if not culprits:
+                    break
+                rows = [_quarantine_row(k, t, by_key.get(k)) for k, t in sorted(culprits.items())]
+                quarantine(build, culprits, rows)
+                quarantined |= culprits
+                progress("warehouse", {"step": "dbt"})
+                summary = run_dbt_build(settings.dbt_project_dir, build, settings.build_dir / "dbt")
             timings["dbt"] = time.perf_counter() - t1
-            if summary.errors or summary.blocking:
+            if summary.errors or summary.blocking or summary.skipped:
                 problems = summary.errors + [f"test {t.name}: {t.message}" for t in summary.blocking]
+                problems += [f"model {m}: skipped" for m in summary.skipped]
                 return WarehouseOutcome(
                     "failed",
                     target,
@@ -283,12 +333,14 @@ def build_warehouse(
                     summary,
                     "dbt build failed; the published warehouse is unchanged: " + "; ".join(problems[:5]),
                     timings,
+                    quarantined,
                 )
             t2 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
             publish(build, target)
             timings["publish"] = time.perf_counter() - t2
-            return WarehouseOutcome("built", target, counts, summary, None, timings)
+            counts = {**counts, "raw_documents": counts.get("raw_documents", 0) - len(quarantined)}
+            return WarehouseOutcome("built", target, counts, summary, None, timings, quarantined)
         except WarehouseError as exc:
             return WarehouseOutcome("failed", target, message=str(exc), timings=timings)
         finally:
@@ -296,14 +348,43 @@ def build_warehouse(
                 leftover.unlink(missing_ok=True)
 
 
-def run(manifests: list[Path], settings: Settings, *, force: bool = False, progress: Progress = _quiet) -> LoadResult:
-    """The whole load, in this process (documents in parallel, one warehouse build)."""
+def _quarantine_row(key: str, test: str, entry: Entry | None) -> tuple[Any, ...]:
+    return error_row(
+        key,
+        entry.department if entry else None,
+        entry.year if entry else None,
+        "quarantine",
+        "data_test_failed",
+        QUARANTINE_MESSAGE + test,
+        entry.location if entry else None,
+    )
+
+
+def run(
+    manifests: list[Path],
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: Progress = _quiet,
+    wait: float = 0.0,
+) -> LoadResult:
+    """The whole load, in this process (documents in parallel, one warehouse build).
+
+    The data folder is held for the whole load: a second load waits up to ``wait``
+    seconds, then raises :class:`DataFolderBusy`."""
+    with hold(settings.data_dir, exclusive=True, wait=wait, what="jixiao load"):
+        return _run(manifests, settings, force=force, progress=progress)
+
+
+def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Progress) -> LoadResult:
     t0 = time.perf_counter()
     entries, problems, broken = read_manifests(manifests, settings)
     progress("start", {"documents": len(entries), "problems": len(problems) + len(broken)})
     outcomes: list[DocumentOutcome] = []
     workers = max(1, settings.workers)
-    with ParserPool(workers) as parsers, ThreadPoolExecutor(max_workers=workers) as pool:
+    limits = settings.limits
+    parsers = ParserPool(workers, memory_bytes=limits.parse_memory_bytes, cpu_seconds=limits.parse_cpu_seconds)
+    with parsers, ThreadPoolExecutor(max_workers=workers) as pool:
         ws = Workspace.open(settings, parsers)
         futures = [pool.submit(ingest, e, ws, force=force) for e in entries]
         for i, fut in enumerate(futures, start=1):
@@ -311,5 +392,9 @@ def run(manifests: list[Path], settings: Settings, *, force: bool = False, progr
             outcomes.append(outcome)
             progress("document", {"index": i, "total": len(entries), "outcome": outcome})
     errors = load_errors(entries, problems, broken, ws.store)
-    warehouse = build_warehouse(ws, [e.key for e in entries], errors, force=force, progress=progress)
+    warehouse = build_warehouse(ws, [e.key for e in entries], errors, force=force, progress=progress, entries=entries)
+    for o in outcomes:
+        if o.key in warehouse.quarantined:
+            o.status, o.stage, o.kind = "failed", "quarantine", "data_test_failed"
+            o.message = QUARANTINE_MESSAGE + warehouse.quarantined[o.key]
     return LoadResult(outcomes, problems, broken, warehouse, time.perf_counter() - t0)

@@ -4,11 +4,14 @@ lands in the content-addressed landing folder."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import ipaddress
 import socket
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -91,22 +94,28 @@ def _copy(path: Path, landing: Landing, limits: Limits) -> _Hasher:
 
 
 def _pump(src: IO[bytes], dst: IO[bytes], hasher: _Hasher, limits: Limits, what: str, deadline: float | None) -> None:
+    read = getattr(src, "read1", src.read)  # what has arrived, not a full chunk: a slow body meets the deadline
     while True:
-        chunk = src.read(CHUNK)
-        if not chunk:
-            return
-        if hasher.size + len(chunk) > limits.max_bytes:
-            raise FetchError("too_large", f"{what} is larger than the limit of {limits.max_bytes:,} bytes")
         if deadline is not None and time.monotonic() > deadline:
             raise FetchError(
                 "timeout", f"{what} took longer than {deadline_total(limits):.0f} s to arrive", retriable=True
             )
+        chunk = read(CHUNK)
+        if not chunk:
+            if deadline is not None and time.monotonic() > deadline:  # the watchdog closed it
+                raise FetchError(
+                    "timeout", f"{what} took longer than {deadline_total(limits):.0f} s to arrive", retriable=True
+                )
+            return
+        if hasher.size + len(chunk) > limits.max_bytes:
+            raise FetchError("too_large", f"{what} is larger than the limit of {limits.max_bytes:,} bytes")
         hasher.update(chunk)
         dst.write(chunk)
 
 
 def deadline_total(limits: Limits) -> float:
-    return limits.http_timeout * 4
+    """How long a whole download (every hop, headers and body) may take."""
+    return min(limits.http_deadline, limits.http_timeout * 4)
 
 
 def _download(url: str, landing: Landing, limits: Limits, sleep) -> _Hasher:  # type: ignore[no-untyped-def]
@@ -125,38 +134,163 @@ def _download(url: str, landing: Landing, limits: Limits, sleep) -> _Hasher:  # 
     raise FetchError(last.kind, f"{last.message} (after {attempts} attempts)")
 
 
-def _download_once(url: str, landing: Landing, limits: Limits) -> _Hasher:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/pdf,*/*"})
-    deadline = time.monotonic() + deadline_total(limits)
+# ---------------------------------------------------------------- fetch policy
+
+
+def _is_private(host: str) -> bool:
+    """A loopback, private, link-local or otherwise internal address (or a name that
+    resolves to one)."""
     try:
-        with urllib.request.urlopen(request, timeout=limits.http_timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > limits.max_bytes:
-                raise FetchError("too_large", f"{url} is {int(length):,} bytes, over the limit of {limits.max_bytes:,}")
-            with landing.writer() as (dst, hasher):
-                _pump(response, dst, hasher, limits, url, deadline)
-            if length and length.isdigit() and hasher.size != int(length):
-                assert hasher.tmp is not None
-                hasher.tmp.unlink(missing_ok=True)
-                raise FetchError(
-                    "connection",
-                    f"{url}: the body stopped after {hasher.size:,} of {int(length):,} bytes",
-                    retriable=True,
-                )
-            return hasher
-    except urllib.error.HTTPError as exc:
-        retriable = exc.code >= 500 or exc.code in (408, 429)
-        raise FetchError("http_status", f"{url} answered HTTP {exc.code} {exc.reason}", retriable=retriable) from exc
-    except TimeoutError as exc:
-        raise FetchError("timeout", f"{url} did not answer within {limits.http_timeout:.0f} s", retriable=True) from exc
-    except (http.client.IncompleteRead, ConnectionError, http.client.HTTPException) as exc:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    for info in infos:
+        try:
+            ip = ipaddress.ip_address(info[4][0])
+        except ValueError:
+            continue
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            return True
+    return False
+
+
+def check_hop(url: str, limits: Limits, *, first: str | None = None) -> urllib.parse.SplitResult:
+    """The fetch policy, for the first URL and every redirect: http or https only, a host
+    the policy allows, and no redirect from a public host to an internal one."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in limits.schemes:
+        where = f"a redirect from {first} to {url}" if first else url
         raise FetchError(
-            "connection", f"{url}: the connection broke while reading ({exc.__class__.__name__})", retriable=True
-        ) from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+            "fetch_policy", f"{where}: scheme {scheme or '(none)'!r} is not allowed (only {', '.join(limits.schemes)})"
+        )
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise FetchError("fetch_policy", f"{url} has no host")
+    if limits.allowed_hosts and not any(host == h or host.endswith("." + h) for h in limits.allowed_hosts):
+        where = f"a redirect from {first} to {url}" if first else url
+        raise FetchError("fetch_policy", f"{where}: host {host} is not among the allowed hosts")
+    if first is not None:
+        origin = (urllib.parse.urlsplit(first).hostname or "").lower()
+        if origin != host and _is_private(host) and not _is_private(origin):
+            raise FetchError("fetch_policy", f"a redirect from {first} to {url}: an internal address is not allowed")
+    return parts
+
+
+class _Watchdog:
+    """Shuts the connection down when the download's deadline passes, whatever it is
+    blocked on (a server that sends its headers, or its body, a byte at a time)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False
+        self._conn: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._conn = conn
+            if self.fired:
+                self._shut(conn)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            if self._conn is not None:
+                self._shut(self._conn)
+
+    @staticmethod
+    def _shut(conn: http.client.HTTPConnection) -> None:
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _connect(parts: urllib.parse.SplitResult, limits: Limits) -> http.client.HTTPConnection:
+    host, port = parts.hostname or "", parts.port
+    if parts.scheme.lower() == "https":
+        return http.client.HTTPSConnection(
+            host, port, timeout=limits.http_timeout, context=ssl.create_default_context()
+        )
+    return http.client.HTTPConnection(host, port, timeout=limits.http_timeout)
+
+
+def _download_once(url: str, landing: Landing, limits: Limits) -> _Hasher:
+    deadline = time.monotonic() + deadline_total(limits)
+    watchdog = _Watchdog(deadline)
+    current, hops = url, 0
+    try:
+        while True:
+            parts = check_hop(current, limits, first=url if current != url else None)
+            conn = _connect(parts, limits)
+            try:
+                conn.connect()
+                watchdog.watch(conn)
+                target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+                conn.request(
+                    "GET",
+                    target,
+                    headers={"User-Agent": USER_AGENT, "Accept": "application/pdf,*/*", "Connection": "close"},
+                )
+                response = conn.getresponse()
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.getheader("Location")
+                    if not location:
+                        raise FetchError("http_status", f"{current} answered HTTP {response.status} without a Location")
+                    hops += 1
+                    if hops > limits.max_redirects:
+                        raise FetchError("fetch_policy", f"{url}: more than {limits.max_redirects} redirects")
+                    current = urllib.parse.urljoin(current, location)
+                    continue
+                if response.status >= 400:
+                    retriable = response.status >= 500 or response.status in (408, 429)
+                    raise FetchError(
+                        "http_status", f"{url} answered HTTP {response.status} {response.reason}", retriable=retriable
+                    )
+                return _receive(response, url, landing, limits, deadline)
+            finally:
+                conn.close()
+    except FetchError:
+        raise
+    except TimeoutError as exc:
+        if watchdog.fired:
             raise FetchError(
-                "timeout", f"{url} did not answer within {limits.http_timeout:.0f} s", retriable=True
+                "timeout", f"{url} took longer than {deadline_total(limits):.0f} s to arrive", retriable=True
             ) from exc
-        raise FetchError("connection", f"{url} cannot be reached ({reason})", retriable=True) from exc
+        raise FetchError("timeout", f"{url} did not answer within {limits.http_timeout:.0f} s", retriable=True) from exc
+    except (http.client.IncompleteRead, ConnectionError, http.client.HTTPException, OSError) as exc:
+        if watchdog.fired:
+            raise FetchError(
+                "timeout", f"{url} took longer than {deadline_total(limits):.0f} s to arrive", retriable=True
+            ) from exc
+        if isinstance(exc, (http.client.IncompleteRead, http.client.HTTPException, ConnectionResetError)):
+            raise FetchError(
+                "connection", f"{url}: the connection broke while reading ({exc.__class__.__name__})", retriable=True
+            ) from exc
+        raise FetchError("connection", f"{url} cannot be reached ({exc})", retriable=True) from exc
+    finally:
+        watchdog.cancel()
+
+
+def _receive(
+    response: http.client.HTTPResponse, url: str, landing: Landing, limits: Limits, deadline: float
+) -> _Hasher:
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > limits.max_bytes:
+        raise FetchError("too_large", f"{url} is {int(length):,} bytes, over the limit of {limits.max_bytes:,}")
+    with landing.writer() as (dst, hasher):
+        _pump(response, dst, hasher, limits, url, deadline)
+    if length and length.isdigit() and hasher.size != int(length):
+        assert hasher.tmp is not None
+        hasher.tmp.unlink(missing_ok=True)
+        raise FetchError(
+            "connection", f"{url}: the body stopped after {hasher.size:,} of {int(length):,} bytes", retriable=True
+        )
+    return hasher

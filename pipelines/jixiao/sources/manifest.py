@@ -31,6 +31,11 @@ _REGION_NAME = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:市|州|地区|盟)$")
 _DISTRICT_NAME = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:区|县|市|旗)$")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
+#: An id is a folder name of its own: no separators, no parent, no leading dot.
+_SAFE_ID = re.compile(r"^[^\W_][\w.\-（）()]{0,119}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: A manifest is a short list: more nodes than this (aliases expanded) is a YAML bomb.
+MAX_NODES = 200_000
 
 
 class ManifestError(Exception):
@@ -116,6 +121,28 @@ class Manifest:
     problems: tuple[Problem, ...]
 
 
+def expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document would hold with every alias expanded, counted without
+    expanding them (each node's size once, references counted by multiplication)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        sizes[id(node)] = min(1 + sum(sizes.get(id(c), 1) for c in children), 10**12)
+    return sizes[id(root)]
+
+
 def _scalar(node: yaml.Node) -> object:
     return yaml.safe_load(yaml.serialize(node)) if node is not None else None
 
@@ -136,6 +163,12 @@ def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "http
         ) from exc
     if root is None:
         return Manifest(path, (), ())
+    size = expanded_size(root)
+    if size > MAX_NODES:
+        raise ManifestError(
+            f"expands to more than {MAX_NODES:,} YAML nodes ({size:,}): aliases nested to blow it up are refused",
+            file=path,
+        )
     items = root
     if isinstance(root, yaml.MappingNode):
         found = [v for k, v in root.value if _scalar(k) == "documents"]
@@ -186,10 +219,15 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
 
     region, district = fields.get("region"), fields.get("district")
     reg = region.strip() if isinstance(region, str) and region.strip() else None
+    # a year out of range must not travel on (an INT32 column would overflow)
+    good_year = yr if yr is not None and 1990 <= yr <= 2100 else None
 
     def bad(message: str, at: str | None = None) -> Problem:
-        return Problem(manifest, lines.get(at, line) if at else line, message, dept, yr, reg)
+        return Problem(manifest, lines.get(at, line) if at else line, message, dept, good_year, reg)
 
+    for name, value in fields.items():
+        if isinstance(value, str) and _CONTROL.search(value):
+            return bad(f"'{name}' contains a control character (such as a NUL byte)", name)
     unknown = sorted(set(fields) - ALLOWED_KEYS)
     if unknown:
         return bad(f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(ALLOWED_KEYS))})", unknown[0])
@@ -230,6 +268,11 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
         return bad("'sha256' must be 64 hexadecimal characters", "sha256")
     notes = fields.get("notes")
     key = fields.get("id")
+    if key is not None:
+        ident = str(key).strip()
+        if not _SAFE_ID.match(ident) or ident in (".", "..") or ".." in ident:
+            return bad(f"'id' {key!r} must be a plain name (letters, digits, -, _, .; no path, no '..')", "id")
+        key = ident
     return Entry(
         dept,
         yr,

@@ -62,7 +62,12 @@ class StagingStore:
         self.root = root
 
     def key_dir(self, key: str) -> Path:
-        return self.root / key
+        """The folder of a document's staged versions: always one folder right under the
+        staging root, whatever the key says (defence in depth behind the manifest's checks)."""
+        path = self.root / key
+        if not key or key in (".", "..") or path.parent != self.root or "/" in key or "\\" in key or "\x00" in key:
+            raise ValueError(f"{key!r} is not a document key (it would leave the staging folder)")
+        return path
 
     def current(self, key: str) -> StagedVersion | None:
         pointer = self.key_dir(key) / CURRENT

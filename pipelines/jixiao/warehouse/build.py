@@ -41,6 +41,8 @@ class Inputs:
     versions: tuple[StagedVersion, ...]
     errors: tuple[tuple[Any, ...], ...]
     fingerprint: str
+    #: where each document is listed in this load: (key, manifest file, line, location)
+    sources: tuple[tuple[str, str, int, str], ...] = ()
 
 
 def dbt_project_hash(project_dir: Path) -> str:
@@ -55,18 +57,27 @@ def dbt_project_hash(project_dir: Path) -> str:
 
 
 def collect_inputs(
-    store: StagingStore, keys: Iterable[str], errors: Iterable[tuple[Any, ...]], project_dir: Path
+    store: StagingStore,
+    keys: Iterable[str],
+    errors: Iterable[tuple[Any, ...]],
+    project_dir: Path,
+    sources: Iterable[tuple[str, str, int, str]] = (),
 ) -> Inputs:
-    """The current staged version of each document in ``keys``, and the load errors."""
+    """The current staged version of each document in ``keys``, and the load errors.
+
+    ``sources`` says where this load lists each document: the warehouse records that, not
+    the manifest a version was first staged from (the same load gives the same tables)."""
     versions = tuple(v for k in sorted(set(keys)) if (v := store.current(k)) is not None)
     errs = tuple(sorted(errors, key=lambda r: (str(r[0]), str(r[3]))))
+    listed = tuple(sorted(set(sources)))
     h = hashlib.sha256()
     h.update(json.dumps([(v.key, v.version) for v in versions]).encode())
+    h.update(json.dumps(listed, ensure_ascii=False).encode())
     # the time an error happened does not change the warehouse's meaning
     h.update(json.dumps([list(e[:-1]) for e in errs], ensure_ascii=False, default=str).encode())
     h.update(dbt_project_hash(project_dir).encode())
     h.update(f"{__version__}|{PARSER_VERSION}".encode())
-    return Inputs(versions, errs, h.hexdigest())
+    return Inputs(versions, errs, h.hexdigest(), listed)
 
 
 def published_fingerprint(warehouse: Path) -> str | None:
@@ -83,6 +94,26 @@ def published_fingerprint(warehouse: Path) -> str | None:
         return None
     finally:
         con.close()
+
+
+QUARANTINE_MESSAGE = "left out of the warehouse: its rows fail the blocking data test "
+
+
+def published_quarantine(warehouse: Path) -> dict[str, str]:
+    """The documents the published warehouse left out, each with the test its rows failed."""
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        rows = con.execute(
+            f"SELECT document_key, message FROM {LOAD_ERRORS.name} WHERE stage = 'quarantine' ORDER BY 1"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    return {str(k): str(m).removeprefix(QUARANTINE_MESSAGE) for k, m in rows}
 
 
 def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
@@ -102,6 +133,12 @@ def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
                     {"files": files},
                 )
             counts[table.name] = _count(con, table.name)
+        if inputs.sources:
+            con.executemany(
+                "UPDATE raw_documents SET manifest_file = ?, manifest_line = ?, source_location = ? "
+                "WHERE document_key = ?",
+                [(file, line, location, key) for key, file, line, location in inputs.sources],
+            )
         con.execute(LOAD_ERRORS.ddl())
         if inputs.errors:
             marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
@@ -202,3 +239,119 @@ def build_lock(build_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------- quarantine
+
+#: Columns that lead from a failing row back to the document it came from.
+_BLAME_SQL = {
+    "project_id": "select distinct document_key from main.fct_project_funding where project_id = ?",
+    "unit_id": "select distinct document_key from main.fct_unit_funding where unit_id = ?",
+}
+
+
+def blame(build: Path, tests: Iterable[Any], limit: int = 500) -> dict[str, str]:
+    """The documents whose rows make blocking tests fail: ``{document_key: test name}``.
+
+    A failing row names its document (``document_key``); else the test's own table leads
+    back to it (the rows holding the failing values of the tested column); else a
+    department and year, a project or a unit does. Where several documents share a
+    duplicated value (one PDF listed twice), the first stays and the others are blamed. A
+    failure that leads to no document is blamed on none (the build then fails as a whole)."""
+    culprits: dict[str, str] = {}
+    con = duckdb.connect(str(build))
+    try:
+        for test in tests:
+            if not test.sql:
+                continue
+            try:
+                rel = con.execute(f"select * from ({test.sql}) as failures limit {int(limit)}")
+                columns = [d[0] for d in rel.description]
+                rows = rel.fetchall()
+            except duckdb.Error:
+                continue
+            for key in _documents_of(con, test, columns, rows):
+                culprits.setdefault(key, test.name)
+    finally:
+        con.close()
+    return culprits
+
+
+def _documents_of(
+    con: duckdb.DuckDBPyConnection, test: Any, columns: list[str], rows: list[tuple[Any, ...]]
+) -> set[str]:
+    at = {c: i for i, c in enumerate(columns)}
+    if "document_key" in at:
+        return {str(r[at["document_key"]]) for r in rows if r[at["document_key"]] is not None}
+    if test.model and test.column and rows and _has_column(con, test.model, "document_key"):
+        values = [r[0] for r in rows]
+        column = '"' + test.column.replace('"', '""') + '"'
+        found: set[str] = set()
+        if any(v is None for v in values):
+            found |= {
+                str(d[0])
+                for d in con.execute(
+                    f"select distinct document_key from {test.model} where {column} is null"
+                ).fetchall()
+            }
+        present = [v for v in values if v is not None]
+        if present:
+            pairs = con.execute(
+                f"select {column}, document_key from {test.model} where list_contains($v, {column}) order by 2",
+                {"v": present},
+            ).fetchall()
+            by_value: dict[Any, list[str]] = {}
+            for value, key in pairs:
+                by_value.setdefault(value, []).append(str(key))
+            for keys in by_value.values():
+                distinct = sorted(set(keys))
+                found |= set(distinct[1:]) if len(distinct) > 1 else set(distinct)
+        return found
+    found = set()
+    if "department_id" in at and "budget_year" in at:
+        for r in rows:
+            docs = con.execute(
+                "select document_key from intermediate.int_documents where department_id = ? and budget_year = ? "
+                "order by document_key",
+                [r[at["department_id"]], r[at["budget_year"]]],
+            ).fetchall()
+            found |= {str(d[0]) for d in docs[1:]}  # the first stays; the others repeat it
+        return found
+    for column, sql in _BLAME_SQL.items():
+        if column in at:
+            for r in rows:
+                with contextlib.suppress(duckdb.Error):
+                    found |= {str(d[0]) for d in con.execute(sql, [r[at[column]]]).fetchall()}
+            return found
+    return found
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> bool:
+    try:
+        return column in [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+    except duckdb.Error:
+        return False
+
+
+def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
+    """Take the blamed documents out of the build's raw tables and record why, so that the
+    rebuild publishes the others."""
+    con = duckdb.connect(str(build))
+    try:
+        keys = sorted(culprits)
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table.name} WHERE list_contains($keys, document_key)", {"keys": keys})
+        if rows:
+            marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
+            con.executemany(f"INSERT INTO {LOAD_ERRORS.name} VALUES ({marks})", rows)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def clean_incoming(target: Path) -> None:
+    """Remove copies a publish across filesystems left beside the warehouse when it was
+    killed between copying and renaming (builds are serialized: none is in flight)."""
+    if target.parent.exists():
+        for stray in target.parent.glob(f".{target.name}.*.incoming"):
+            stray.unlink(missing_ok=True)

@@ -18,6 +18,9 @@ class TestOutcome:
     message: str
     failures: int | None
     severity: str
+    sql: str | None = None  # the compiled test: the rows it returns are the failures
+    column: str | None = None  # the column it tests, if a column test
+    model: str | None = None  # the schema-qualified table it tests ("main"."fct_…")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class DbtSummary:
     seeds: int = 0
     tests: list[TestOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for t in self.tests if t.status == status)
@@ -70,7 +74,39 @@ def run_dbt_build(project_dir: Path, database: Path, work_dir: Path) -> DbtSumma
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return summarize(res)
+    summary = summarize(res)
+    _attach_tests(summary, work_dir / "target")
+    return summary
+
+
+def _attach_tests(summary: DbtSummary, target: Path) -> None:
+    """What each failing test ran and what it tests, from dbt's run results and manifest
+    (used to trace failures back to documents)."""
+    import json
+
+    failing = [t for t in summary.tests if t.status in ("fail", "error")]
+    if not failing:
+        return
+    try:
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+        nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    except (OSError, ValueError, KeyError):
+        return
+    by_name: dict[str, dict[str, Any]] = {}
+    for r in results:
+        node = nodes.get(r.get("unique_id"), {})
+        if node.get("resource_type") == "test":
+            by_name[node.get("name", "")] = {"sql": r.get("compiled_code"), "node": node}
+    for t in failing:
+        info = by_name.get(t.name)
+        if not info:
+            continue
+        t.sql = info["sql"] or t.sql
+        node = info["node"]
+        t.column = node.get("column_name")
+        attached = nodes.get(node.get("attached_node") or "", {})
+        if attached.get("schema") and attached.get("alias"):
+            t.model = f'"{attached["schema"]}"."{attached["alias"]}"'
 
 
 def summarize(res: Any) -> DbtSummary:
@@ -84,10 +120,13 @@ def summarize(res: Any) -> DbtSummary:
         status = str(getattr(r.status, "value", r.status)).lower()
         if kind == "test":
             severity = str(getattr(node.config, "severity", "error")).lower()
-            summary.tests.append(TestOutcome(node.name, status, r.message or "", r.failures, severity))
+            sql = getattr(node, "compiled_code", None)
+            summary.tests.append(TestOutcome(node.name, status, r.message or "", r.failures, severity, sql))
         elif kind == "model":
             if status == "success":
                 summary.models += 1
+            elif status == "skipped":
+                summary.skipped.append(node.name)  # downstream of a failing test: not a fault of its own
             else:
                 summary.errors.append(f"model {node.name}: {status}: {r.message}")
         elif kind == "seed":

@@ -48,7 +48,8 @@ def source_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -
         )
     ws = jixiao.workspace()
     try:
-        fetched = fetch_document(entry, ws)
+        with jixiao.sharing():
+            fetched = fetch_document(entry, ws)
     except StepFailed as exc:
         raise _failure(exc, entry.location) from exc
     changed = not ws.store.is_current(entry.key, fetched.sha256, PARSER_VERSION)
@@ -87,7 +88,8 @@ def parsed_document(context: dg.AssetExecutionContext, jixiao: JixiaoResource, s
         return
     ws = jixiao.workspace()
     try:
-        out = stage_document(entry, source_document, ws)
+        with jixiao.sharing():
+            out = stage_document(entry, source_document, ws)
     except StepFailed as exc:
         raise _failure(exc, entry.location) from exc
     staged = ws.store.current(entry.key)
