@@ -20,6 +20,7 @@ from jixiao.parser.locate import clean_department, cover_department, locate_tabl
 from jixiao.parser.model import Row
 from jixiao.parser.reconcile import reconcile
 from jixiao.parser.records import split_project_code
+from jixiao.parser.ruled import field_of
 from jixiao.parser.targets import combine_target, parse_target
 from jixiao.synth import Knobs, generate
 from tests.conftest import score, score_report
@@ -64,6 +65,38 @@ def test_tables_of_both_kinds_and_forms_grouped() -> None:
     assert len(project.titles) == 3  # the heading and two forms: one table
     assert (department.kind, department.pages) == ("department", (4,))
     assert project.department == "福州市商务局" and project.region == "福州市"
+
+
+def test_the_amount_unit_printed_under_a_later_title() -> None:
+    """A heading that ends its page leaves the forms, and the 单位：元 printed under their
+    titles, to the next pages; a unit line of the next table is not the table's."""
+    doc = _doc(
+        "2026年度\n重庆市气象局\n部门预算\n",
+        "七、预算绩效目标情况\n下列各表按项目列示，单位为元。\n1.项目支出绩效目标表\n",
+        "表十一\n2026年市级重点专项资金绩效目标表（一级项目）\n单位：元\n项目名称 气象事务",
+        "表十\n2026年部门整体绩效目标表\n单位名称：重庆市气象局\n",
+        "表十一\n2026年市级重点专项资金绩效目标表（一级项目）\n单位：万元\n项目名称 气象事务",
+    )
+    project, department, _ = locate_tables(doc)
+    assert (project.currency_unit, project.later_currency, project.currency_mention) == (None, "元", None)
+    assert (department.currency_unit, department.later_currency) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("项目名称", "project"),
+        ("主管部门及代码", "supervising_department"),
+        ("年度绩效目标", "goal"),
+        ("绩效目标：", "goal"),
+        ("项目实施期目标", "long_term_goal"),
+        ("绩效目标指标", None),  # the first column of an indicator grid, not the goal
+        ("年度绩效指标", None),
+        ("绩效指标", None),
+    ],
+)
+def test_form_labels(label: str, field: str | None) -> None:
+    assert field_of(label, "project") == field
 
 
 def test_mentions_contents_and_listings_are_not_tables() -> None:

@@ -115,7 +115,7 @@ def _ruled(reader: PageReader, loc: TableLocation, clip: dict[int, tuple[float, 
 def extraction(
     doc: ScannedDocument, loc: TableLocation, read: Read, source: str, year: int | None, version: str
 ) -> Extraction:
-    currency = loc.currency_unit or read.currency_hint
+    currency = loc.currency_unit or read.currency_hint or loc.later_currency or loc.currency_mention
     warnings = list(read.warnings)
     if currency is None and any(v is not None for r in read.rows for v in r.amounts.values()):
         currency = "万元"
@@ -138,8 +138,21 @@ def extraction(
         district=district,
         title=loc.titles[0] if loc.titles else None,
     )
+    _own_units(read, department)
     checks = reconcile(read.rows, read.amount_keys)
     return Extraction(info, read.rows, read.indicators, checks, warnings, version)
+
+
+def _own_units(read: Read, department: str | None) -> None:
+    """A project whose table names no unit (no 实施单位 printed) is the department's own."""
+    if department is None:
+        return
+    for r in read.rows:
+        if r.row_type == "project" and r.unit is None:
+            r.unit = department
+    for i in read.indicators:
+        if i.project is not None and i.unit is None:
+            i.unit = department
 
 
 def _department_of_rows(rows: list[Row]) -> str | None:

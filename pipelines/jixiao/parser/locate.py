@@ -65,6 +65,11 @@ class TableLocation:
     district: str | None = None
     #: the title of whatever follows on the table's last page (the reader stops there)
     end_title: str | None = None
+    #: the amount unit printed under a later title of the table (its first page printing none)
+    later_currency: str | None = None
+    #: the amount unit its first page's text mentions in brackets (项目资金（万元）), printing no
+    #: unit line: weaker than the table's own labels, read from its cells
+    currency_mention: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,12 +220,37 @@ def document_region(doc: ScannedDocument, department: str | None) -> str | None:
 
 
 def currency_of(page: ScannedPage) -> str | None:
+    return unit_line(page) or unit_mention(page)
+
+
+def unit_line(page: ScannedPage) -> str | None:
+    """The amount unit a page prints on a line of its own near its top (单位：万元)."""
     for ln in _lines(page)[:15]:
         m = _CURRENCY.search(squash(ln))
         if m:
             return m.group(1)
+    return None
+
+
+def unit_mention(page: ScannedPage) -> str | None:
+    """The first amount unit a page's text mentions in brackets (项目资金（万元）) — perhaps in
+    an indicator's name (委托中介机构费（万元）) rather than a label of the table's amounts."""
     m = re.search(r"[（(](万元|元)[)）]", squash(page.text))
     return m.group(1) if m else None
+
+
+def later_currency(doc: ScannedDocument, titles: list[_Title]) -> str | None:
+    """The amount unit (单位：元) printed under a later title of a table whose first page
+    prints none: a heading that ends a page (1.项目支出绩效目标表) leaves the table, and the
+    unit line under its forms' titles, to the next pages."""
+    for t in titles[1:]:
+        if t.page == titles[0].page:
+            continue
+        for ln in _lines(doc.pages[t.page - 1])[t.index : t.index + 4]:
+            m = _CURRENCY.search(squash(ln))
+            if m:
+                return m.group(1)
+    return None
 
 
 def year_of(doc: ScannedDocument, start: int) -> tuple[int | None, str | None]:
@@ -290,6 +320,7 @@ def locate_tables(doc: ScannedDocument) -> list[TableLocation]:
         department = title_department(first.text) or department_of(page) or cover
         year, source = year_of(doc, first.page)
         region, district = region_of(department, cover)
+        currency = unit_line(page)
         tables.append(
             TableLocation(
                 first.kind or "project",
@@ -298,10 +329,12 @@ def locate_tables(doc: ScannedDocument) -> list[TableLocation]:
                 department,
                 year,
                 source,
-                currency_of(page),
+                currency,
                 region,
                 district,
                 end_title,
+                later_currency(doc, group) if currency is None else None,
+                unit_mention(page) if currency is None else None,
             )
         )
         i = j

@@ -28,7 +28,7 @@ from .categories import read_category
 from .errors import TextParseError
 from .geometry import PageGeometry, cluster_lines
 from .indicators import is_withheld
-from .lattice import Cell, Grid, page_grids
+from .lattice import SNAP, Cell, Grid, page_grids
 from .locate import clean_department
 from .model import STANDARD_AMOUNT_KEYS, Indicator, Row, Task
 from .records import Read, indicator_from_cells, split_project_code, unit_name
@@ -101,8 +101,12 @@ def field_of(key: str, kind: str) -> str | None:
         return "goal"
     if text == "年度总体目标":
         return "goal" if kind == "department" else "long_term_goal"
+    # a label a few characters longer than a field's names it too (项目名称及代码), but not one
+    # that ends in 指标: that names indicators, as the first column of an indicator grid does
+    # (绩效目标指标 is no 绩效目标)
+    prefixed = not text.endswith("指标")
     for name, labels in FORM_FIELDS:
-        if any(text == lab or (text.startswith(lab) and len(text) <= len(lab) + 4) for lab in labels):
+        if any(text == lab or (prefixed and text.startswith(lab) and len(text) <= len(lab) + 4) for lab in labels):
             return name
     return None
 
@@ -169,6 +173,21 @@ class _Entry:
     unit: str | None = None  # the unit row it sits under (long tables)
 
 
+@dataclass(eq=False)
+class _LevelPart:
+    """A level cell (一级指标 / 二级指标) and the indicators beside it. A cell cut by page
+    breaks is one: its parts share the label, printed in one of them (or half in each)."""
+
+    role: str
+    text: str | None
+    records: list[dict[str, str | None]] = field(default_factory=list)
+
+    def relabel(self, text: str) -> None:
+        self.text = text
+        for rec in self.records:
+            rec[self.role] = text
+
+
 class _Reader:
     """The state of one table's stream of grid rows."""
 
@@ -181,8 +200,10 @@ class _Reader:
         self.pending_title: str | None = None
         self.pending_label: str | None = None
         self.currency: str | None = None
-        self.levels: dict[str, str | None] = {}  # level labels last read (carried over page breaks)
-        self.open_levels: list[dict[str, str | None]] = []  # indicators whose level cells reach a page's end
+        self.continuation = False  # the grid being read goes on from the page before
+        self.level_parts: dict[int, _LevelPart] = {}  # the level cells of the grid being read (by id)
+        self.last_parts: dict[str, _LevelPart] = {}  # the level cells of the last indicator read
+        self.open_parts: dict[str, _LevelPart] = {}  # level cells that reach the bottom of the last grid
         self.has_levels = False
         self.has_row_columns = False
         self.saw_header = False
@@ -205,9 +226,12 @@ class _Reader:
         self.pending_title = None
         if not self.has_row_columns:
             self.columns = []
-            self.levels = {}
+            self.open_parts, self.last_parts = {}, {}
+        else:
+            # a long table's next row: a level cell at the top of a page may still take the
+            # label of the last one, but the rows before are another project's
+            self.open_parts = {ro: _LevelPart(ro, p.text) for ro, p in self.open_parts.items()}
         self.task_columns = None
-        self.open_levels = []
         return self.entry
 
     def _current(self, page: int) -> _Entry:
@@ -224,12 +248,17 @@ class _Reader:
         self.grid_cells = [c for c in grid.cells if c.key]
         self.body_top = 0
         self.grid_last = len(rows) - 1
+        self.continuation = continuation
+        self.level_parts = {}
+        if not continuation:
+            self.open_parts = {}
         band = self._header_band(rows)
         for r, cells in enumerate(rows):
             if r < band:
                 continue  # the rows of a long table's header above its leaf row
             fresh = [c for c in cells if c.row0 == r]
             self.row(grid, r, cells, fresh, continuation=continuation)
+        self.open_parts = self._bottom_parts(rows[-1] if rows else [])
 
     def _header_band(self, rows: list[list[Cell]]) -> int:
         """The leaf row of a long table's header (its upper rows hold parents such as 其中、
@@ -304,6 +333,9 @@ class _Reader:
             self.has_row_columns = True
         else:
             self._current(page)
+            # a form's labels come before its indicator header: a title still pending here is
+            # printed over a continuation (the generic title on every page), not a new form's
+            self.pending_title = None
         self.columns = columns
         self.saw_header = True
         self.has_levels = self.has_levels or any(c.role in (LEVEL1, LEVEL2, INDICATORS) for c in columns)
@@ -374,29 +406,25 @@ class _Reader:
         """Label/value pairs in a row. Returns False when the row holds none.
 
         Within an indicator grid an indicator's name may read like an amount's label
-        (养老金发放金额): there, funds start a new form only at a new grid or after a title."""
+        (养老金发放金额): there, funds start a new form only at a new grid or after a title,
+        and never from the grid's name column (see :meth:`_in_name_column`)."""
         funds_allowed = not self.columns or grid_start or self.pending_title is not None
 
         ordered = sorted(fresh, key=lambda c: c.x0)
-        labelled: list[tuple[str, str, Cell]] = []  # (kind of label, field or key, cell)
-        for c in ordered:
-            if not c.key or (self.columns and c.row1 > c.row0):
-                continue  # in an indicator grid, a label merged down the rows names the grid
-            f = field_of(c.key, self.kind)
-            if f is not None:
-                labelled.append(("field", f, c))
-            elif funds_allowed and (a := _amount_label(c.key)) is not None:
-                labelled.append(("amount", a, c))
-            elif _is_ignored(c.key):
-                labelled.append(("ignore", "", c))
-        for c in cells:  # a group label merged over rows (项目资金（万元）) says the currency
+        labelled = self._labels(ordered, funds_allowed)
+        for c in cells if labelled or not self.columns else []:
+            # a group label merged over rows (项目资金（万元）) says the currency; an indicator's
+            # name (委托中介机构费（万元）) does not
             m = _CURRENCY.search(c.key)
             if m and len(c.key) <= 16:
                 self.currency = self.currency or m.group(1)
         if not labelled:
             return self._continued(ordered, page, at_top)
+        in_grid = bool(self.columns)
         entry = self._current(page)
-        if any(kind == "field" and f in ("project", "department") for kind, f, _ in labelled):
+        if all(kind == "ignore" for kind, _, _ in labelled):
+            pass  # labels that carry no value (备注, 其他说明) close a form, they start none
+        elif any(kind == "field" and f in ("project", "department") for kind, f, _ in labelled):
             if (
                 entry.fields.get("project")
                 or entry.indicators
@@ -409,6 +437,10 @@ class _Reader:
             and (self.pending_title or any(k == "amount" for k, _, _ in labelled))
         ):
             entry = self._new(page)  # a form without 项目名称 (泉州): its title, then its funds
+        if in_grid and not self.columns:
+            # the row starts a new form: it is out of the last form's indicator grid, and a
+            # label merged down beside its funds (执行率分值) is a label
+            labelled = self._labels(ordered, funds_allowed)
         self.pending_title = None
         entry.pages.append(page)
         values = [c for c in ordered if c.key and not any(c is x for _, _, x in labelled)]
@@ -432,6 +464,39 @@ class _Reader:
             entry.fields[name] = text
             entry.last_field = name
         return True
+
+    def _labels(self, ordered: list[Cell], funds_allowed: bool) -> list[tuple[str, str, Cell]]:
+        """The label cells of a row: (kind of label, field or amount key, cell)."""
+        labelled: list[tuple[str, str, Cell]] = []
+        for c in ordered:
+            if not c.key or (self.columns and c.row1 > c.row0):
+                continue  # in an indicator grid, a label merged down the rows names the grid
+            if self._in_name_column(c, ordered):
+                continue  # an indicator named like a label (促进增收节支金额, 项目资金支出)
+            f = field_of(c.key, self.kind)
+            if f is not None:
+                labelled.append(("field", f, c))
+            elif funds_allowed and (a := _amount_label(c.key)) is not None:
+                labelled.append(("amount", a, c))
+            elif _is_ignored(c.key):
+                labelled.append(("ignore", "", c))
+        return labelled
+
+    def _in_name_column(self, cell: Cell, ordered: list[Cell]) -> bool:
+        """In an open indicator grid, the cell fills the indicators' name column and another
+        cell of its row the target column: an indicator's name, whatever it reads like."""
+        if not self.columns or self.has_row_columns:
+            return False
+
+        def fits(c: Cell, col: _Column) -> bool:
+            width = col.x1 - col.x0
+            return c.x0 >= col.x0 - SNAP and c.x1 <= col.x1 + SNAP and c.overlap_x(col.x0, col.x1) >= 0.5 * width
+
+        name = next((col for col in self.columns if col.role in (IND_NAME, INDICATORS)), None)
+        target = next((col for col in self.columns if col.role == TARGET), None)
+        if name is None or target is None or not fits(cell, name):
+            return False
+        return any(c is not cell and c.key and fits(c, target) for c in ordered)
 
     def _amount_headings(self, cells: list[Cell], labelled: list[tuple[str, str, Cell]]) -> bool:
         """A row of amount headings with the figures in the row below (北京's 总体资金情况)."""
@@ -517,28 +582,53 @@ class _Reader:
             c = by_role.get(role)
             if c is None:
                 continue
-            text = c.key or None
-            if at_top and c.row0 <= self.body_top and role in self.levels:
-                prev = self.levels.get(role)
-                if text is None:
-                    text = prev
-                elif prev and not read_category(text) and read_category(prev + text):
-                    text = prev + text
-            record[role] = text
-            self.levels[role] = text
+            part = self._level_part(role, c)
+            record[role] = part.text
+            part.records.append(record)
+            self.last_parts[role] = part
         entry.indicators.append(record)
-        # level cells that reach the bottom of the page go on at the top of the next: an
-        # empty part takes the label the other part prints
-        if any(by_role.get(ro) is not None and by_role[ro].row1 == self.grid_last for ro in (LEVEL1, LEVEL2)):
-            self.open_levels.append(record)
-        elif at_top:
-            for rec in self.open_levels:
-                for role in (LEVEL1, LEVEL2):
-                    if not rec.get(role) and record.get(role):
-                        rec[role] = record[role]
-            self.open_levels = []
-        else:
-            self.open_levels = []
+        if not self.has_row_columns:
+            # the form's grid goes on under a title: a title printed on every page (政策和项目
+            # 预算绩效目标表 above a continuation), not a new form's
+            self.pending_title = None
+
+    def _level_part(self, role: str, cell: Cell) -> _LevelPart:
+        """The level cell an indicator row lies beside. A cell at the top of a continuation
+        goes on from the one that reached the bottom of the page before (a merged cell cut by
+        the break): every row beside either part takes the label one part prints, or the two
+        halves joined; a cell there that prints a label of its own starts anew."""
+        part = self.level_parts.get(id(cell))
+        if part is not None:
+            return part
+        text = cell.key or None
+        before = self.open_parts.get(role) if self.continuation and cell.row0 <= self.body_top else None
+        part = _LevelPart(role, text)
+        if before is not None:
+            joined = (before.text or "") + (text or "")
+            if text is None or text == before.text:
+                part = before  # the label printed in the first part (or in both)
+            elif before.text is None or (not read_category(text) and read_category(joined)):
+                before.relabel(joined)  # printed in the second part, or half in each
+                part = before
+        self.level_parts[id(cell)] = part
+        return part
+
+    def _bottom_parts(self, last_row: list[Cell]) -> dict[str, _LevelPart]:
+        """The level cells that reach the bottom of a grid: they may go on at the top of the
+        next page. (Below a blank last row, the last indicator's cells do.)"""
+        out: dict[str, _LevelPart] = {}
+        for col in self.columns:
+            if col.role not in (LEVEL1, LEVEL2) or col.role in out:
+                continue
+            c = self._cell_at(last_row, col)
+            if c is None:
+                continue
+            part = self.level_parts.get(id(c))
+            if part is None and not c.key:
+                part = self.last_parts.get(col.role)
+            if part is not None:
+                out[col.role] = part
+        return out
 
     def _row_cells(self, by_role: dict[str, Cell], r: int, page: int, at_top: bool) -> bool:
         """The project (unit, 合计) a row of a long table belongs to: a new row starts where
@@ -793,11 +883,16 @@ def _build(reader: _Reader, kind: str) -> Read | None:
     indicators: list[Indicator] = []
     pages: list[int] = []
     keys: list[str] = []
-    dept: str | None = None
+    # the department the table names: its 部门名称 / 单位名称, else (for the document, when
+    # nothing else names it) the first 主管部门 — which may be a department above this one
+    # (a provincial 厅 supervising a city's project), so it is never a row's unit
+    own: str | None = None
+    supervisor: str | None = None
     for e in entries:
         f = e.fields
-        supervising = _department_name(f.get("supervising_department"))
-        dept = dept or _department_name(f.get("department")) or supervising
+        own = own or _department_name(f.get("department"))
+        supervisor = supervisor or _department_name(f.get("supervising_department"))
+    dept = own or supervisor
     if kind == "department":
         entries = _one_department(entries)
     for e in entries:
@@ -823,7 +918,9 @@ def _build(reader: _Reader, kind: str) -> Read | None:
             supervising = _department_name(f.get("supervising_department"))
             implementing = _department_name(f.get("implementing_unit"))
             code, project = split_project_code(squash(f.get("project") or _title_name(e.title) or "") or None)
-            unit = implementing or e.unit or dept or supervising
+            # the 实施单位 when printed, else the unit row above it, else the department (the
+            # document's, filled in when the table names none)
+            unit = implementing or e.unit or own
             row = Row(
                 "project",
                 unit,
