@@ -19,16 +19,24 @@ import duckdb
 
 from . import __version__
 from .parser.errors import ParseError
+from .parser.vocabulary import FUNDING_SOURCES, SPENDING, TOTAL
 from .settings import load_settings
 
 FISCAL_CSV = "fiscal/project_funding.csv"
 
-FUNDING_QUERY = """
+#: The measures: 总计 and every funding source of a project (fct_project_funding's amount
+#: columns; the department's 基本支出 / 项目支出 are not a project's), from the vocabulary.
+MEASURES = {
+    s["key"]: (f"{s['key']}_wan", f"{s['heading']} (total)" if s["kind"] == TOTAL else s["heading"])
+    for s in FUNDING_SOURCES
+    if s["kind"] != SPENDING
+}
+
+FUNDING_QUERY = f"""
 select
     f.funding_id, f.budget_year, f.department_id, d.department_name, f.unit_id, u.unit_name,
     f.project_id, p.project_name, f.project_name as project_name_published, f.disclosed,
-    f.total_wan, f.fiscal_appropriation_wan, f.fiscal_special_account_wan, f.other_funds_wan,
-    f.general_public_budget_wan, f.government_fund_wan, f.prior_year_carryover_wan,
+    {", ".join(f"f.{column}" for column, _ in MEASURES.values())},
     f.document_key, doc.source_location
 from fct_project_funding f
 join dim_department d on d.department_id = f.department_id
@@ -37,16 +45,6 @@ join dim_project p on p.project_id = f.project_id
 join dim_document doc on doc.document_key = f.document_key
 order by f.budget_year, d.department_name, u.unit_name, p.project_name
 """
-
-MEASURES = {
-    "total": ("total_wan", "总计 (total)"),
-    "fiscal_appropriation": ("fiscal_appropriation_wan", "财政拨款"),
-    "fiscal_special_account": ("fiscal_special_account_wan", "财政专户拨款"),
-    "other_funds": ("other_funds_wan", "其他资金"),
-    "general_public_budget": ("general_public_budget_wan", "一般公共预算"),
-    "government_fund": ("government_fund_wan", "政府性基金"),
-    "prior_year_carryover": ("prior_year_carryover_wan", "上年结转"),
-}
 
 
 class ExportFailed(ParseError):

@@ -5,14 +5,8 @@ select
     r.row_number,
     d.department_id,
     d.budget_year,
-    cast(r.total * r.to_wan_yuan as decimal(22, 6)) as total_wan,
-    cast(r.fiscal_appropriation * r.to_wan_yuan as decimal(22, 6)) as fiscal_appropriation_wan,
-    cast(r.fiscal_special_account * r.to_wan_yuan as decimal(22, 6)) as fiscal_special_account_wan,
-    cast(r.other_funds * r.to_wan_yuan as decimal(22, 6)) as other_funds_wan,
-    cast(r.general_public_budget * r.to_wan_yuan as decimal(22, 6)) as general_public_budget_wan,
-    cast(r.government_fund * r.to_wan_yuan as decimal(22, 6)) as government_fund_wan,
-    cast(r.basic_expenditure * r.to_wan_yuan as decimal(22, 6)) as basic_expenditure_wan,
-    cast(r.project_expenditure * r.to_wan_yuan as decimal(22, 6)) as project_expenditure_wan,
+    -- every amount column in 万元 (macros/funding_sources.sql)
+    {{- funding_columns("cast(r.{key} * r.to_wan_yuan as decimal(22, 6)) as {key}_wan") }}
     r.goal,
     r.page,
     d.department_layout as layout,

@@ -36,14 +36,8 @@ select
     implementing_unit,
     supervising_department,
     department_name_published,
-    cast(total * to_wan_yuan as decimal(22, 6)) as total_wan,
-    cast(fiscal_appropriation * to_wan_yuan as decimal(22, 6)) as fiscal_appropriation_wan,
-    cast(fiscal_special_account * to_wan_yuan as decimal(22, 6)) as fiscal_special_account_wan,
-    cast(other_funds * to_wan_yuan as decimal(22, 6)) as other_funds_wan,
-    cast(general_public_budget * to_wan_yuan as decimal(22, 6)) as general_public_budget_wan,
-    cast(government_fund * to_wan_yuan as decimal(22, 6)) as government_fund_wan,
-    cast(state_capital_budget * to_wan_yuan as decimal(22, 6)) as state_capital_budget_wan,
-    cast(prior_year_carryover * to_wan_yuan as decimal(22, 6)) as prior_year_carryover_wan,
+    -- 总计 and each funding source in 万元 (macros/funding_sources.sql)
+    {{- funding_columns("cast({key} * to_wan_yuan as decimal(22, 6)) as {key}_wan", project_amount_kinds()) }}
     total as total_printed,
     currency_unit,
     disclosed,

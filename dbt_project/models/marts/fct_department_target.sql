@@ -24,14 +24,8 @@ select
     r.department_id,
     r.document_key,
     r.budget_year,
-    r.total_wan,
-    r.fiscal_appropriation_wan,
-    r.fiscal_special_account_wan,
-    r.other_funds_wan,
-    r.general_public_budget_wan,
-    r.government_fund_wan,
-    r.basic_expenditure_wan,
-    r.project_expenditure_wan,
+    -- every amount column's <key>_wan (macros/funding_sources.sql)
+    {{- funding_columns("r.{key}_wan") }}
     r.goal,
     coalesce(t.task_count, 0) as task_count,
     cast(t.task_amount * r.to_wan_yuan as decimal(22, 6)) as task_amount_wan,

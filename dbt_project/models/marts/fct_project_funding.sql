@@ -9,14 +9,8 @@ select
     project_name,
     project_code,
     implementing_unit,
-    total_wan,
-    fiscal_appropriation_wan,
-    fiscal_special_account_wan,
-    other_funds_wan,
-    general_public_budget_wan,
-    government_fund_wan,
-    state_capital_budget_wan,
-    prior_year_carryover_wan,
+    -- total_wan and each funding source's <key>_wan (macros/funding_sources.sql)
+    {{- funding_columns("{key}_wan", project_amount_kinds()) }}
     total_printed,
     currency_unit,
     disclosed,

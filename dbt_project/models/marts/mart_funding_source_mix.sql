@@ -4,13 +4,10 @@ with f as (
 ),
 
 by_source as (
-    {% set sources = [
-        ("fiscal_appropriation", "财政拨款"), ("general_public_budget", "一般公共预算"),
-        ("government_fund", "政府性基金"), ("fiscal_special_account", "财政专户拨款"),
-        ("prior_year_carryover", "上年结转"), ("other_funds", "其他资金")] %}
-    {% for key, label in sources %}
-    select department_id, budget_year, '{{ key }}' as source, '{{ label }}' as source_label,
-        sum({{ key }}_wan) as amount_wan, count({{ key }}_wan) as projects_with_source
+    -- one branch per funding source (macros/funding_sources.sql)
+    {% for s in funding_sources(source_kinds()) %}
+    select department_id, budget_year, '{{ s.key }}' as source, '{{ s.heading }}' as source_label,
+        sum({{ s.key }}_wan) as amount_wan, count({{ s.key }}_wan) as projects_with_source
     from f
     group by department_id, budget_year
     {% if not loop.last %}union all{% endif %}

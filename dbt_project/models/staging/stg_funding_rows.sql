@@ -1,5 +1,7 @@
 -- The rows of each table, typed; amounts in the table's own currency unit, with the
--- precision printed (北京 prints six decimals).
+-- precision printed (北京 prints six decimals). The amount columns are the funding_sources
+-- var (macros/funding_sources.sql): every one the parser reads.
+{{ assert_known_funding_sources() }}
 select
     document_key,
     row_number,
@@ -12,16 +14,7 @@ select
     nullif(trim(unit), '') as unit_name,
     nullif(trim(project), '') as project_name,
     nullif(trim(project_code), '') as project_code,
-    cast(total as decimal(24, 6)) as total,
-    cast(fiscal_appropriation as decimal(24, 6)) as fiscal_appropriation,
-    cast(fiscal_special_account as decimal(24, 6)) as fiscal_special_account,
-    cast(other_funds as decimal(24, 6)) as other_funds,
-    cast(general_public_budget as decimal(24, 6)) as general_public_budget,
-    cast(government_fund as decimal(24, 6)) as government_fund,
-    cast(state_capital_budget as decimal(24, 6)) as state_capital_budget,
-    cast(prior_year_carryover as decimal(24, 6)) as prior_year_carryover,
-    cast(basic_expenditure as decimal(24, 6)) as basic_expenditure,
-    cast(project_expenditure as decimal(24, 6)) as project_expenditure,
+    {{- funding_columns("cast({key} as decimal(24, 6)) as {key}") }}
     goal,
     long_term_goal,
     indicators_raw,

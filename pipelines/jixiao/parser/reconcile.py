@@ -15,9 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .model import Check, Row
+from .vocabulary import AMOUNT_KEYS, AMOUNT_KIND, APPROPRIATION_PARTS, SOURCE
 
-_EXTRA_SOURCES = ("fiscal_special_account", "other_funds", "prior_year_carryover")
-_APPROPRIATION_PARTS = ("general_public_budget", "government_fund", "state_capital_budget")
+# the sources beside 财政拨款 (fiscal_special_account, other_funds, prior_year_carryover, …)
+_EXTRA_SOURCES = tuple(k for k in AMOUNT_KEYS if AMOUNT_KIND[k] == SOURCE and k != "fiscal_appropriation")
+_APPROPRIATION_PARTS = APPROPRIATION_PARTS
 
 
 def _sum(values: list[Decimal | None]) -> Decimal:
@@ -90,18 +92,18 @@ def reconcile(rows: list[Row], amount_keys: tuple[str, ...]) -> list[Check]:
         _note(unit, c, "unit subtotal")
 
     for row in rows:
-        total = row.amounts.get("total")
-        if total is None:
+        row_total = row.amounts.get("total")
+        if row_total is None:
             continue
         parts = source_parts(row, present)
         if parts is not None and any(p is not None for p in parts):
-            c = _check("total_equals_sources", _label(row), total, parts)
+            c = _check("total_equals_sources", _label(row), row_total, parts)
             checks.append(c)
             _note(row, c, "总计 (funding sources)")
         if {"basic_expenditure", "project_expenditure"} <= present:
             spending = [row.amounts.get("basic_expenditure"), row.amounts.get("project_expenditure")]
             if any(p is not None for p in spending):
-                c = _check("total_equals_spending", _label(row), total, spending)
+                c = _check("total_equals_spending", _label(row), row_total, spending)
                 checks.append(c)
                 _note(row, c, "总计 (基本支出 + 项目支出)")
     return checks

@@ -12,25 +12,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: What an amount is (each model of the warehouse picks the kinds it carries):
+TOTAL = "total"  # 总计: what the row's sources add up to
+SOURCE = "source"  # a funding source: the sources add up to the total
+APPROPRIATION_PART = "appropriation_part"  # a part of 财政拨款, printed beside it or in its place
+SPENDING = "spending"  # what the money is spent on (基本支出 / 项目支出), another split of the total
+AMOUNT_KINDS: tuple[str, ...] = (TOTAL, SOURCE, APPROPRIATION_PART, SPENDING)
+
 
 @dataclass(frozen=True)
 class AmountColumn:
-    key: str  # the extraction's key
-    heading: str  # the usual printed heading (also what the generator prints)
+    key: str  # the extraction's key (the staging column; the warehouse's ``<key>_wan``)
+    heading: str  # the usual printed heading (also what the generator prints and the marts label)
     labels: tuple[str, ...]  # substrings of a printed heading that name this amount
+    kind: str  # one of AMOUNT_KINDS
 
 
-#: Amount columns in match order (specific first). The output order is AMOUNT_KEYS.
+#: Amount columns — the funding sources — in match order (specific first). This list is the
+#: one place a new amount column is added: the parser, the staging tables, the warehouse (via
+#: the ``funding_sources`` var of dbt_project.yml, which tests/test_funding_sources.py keeps
+#: equal to :data:`FUNDING_SOURCES`) and the export all follow it.
+#: See docs/adding_a_funding_source.md.
 AMOUNT_COLUMNS: tuple[AmountColumn, ...] = (
-    AmountColumn("general_public_budget", "一般公共预算", ("一般公共预算",)),
-    AmountColumn("government_fund", "政府性基金", ("政府性基金",)),
-    AmountColumn("state_capital_budget", "国有资本经营预算", ("国有资本经营",)),
-    AmountColumn("prior_year_carryover", "上年结转", ("上年结转", "上年结余")),
-    AmountColumn("fiscal_special_account", "财政专户拨款", ("财政专户",)),
-    AmountColumn("fiscal_appropriation", "财政拨款", ("财政拨款", "财政资金")),
-    AmountColumn("other_funds", "其他资金", ("其他资金", "其他收入", "其它资金")),
-    AmountColumn("basic_expenditure", "基本支出", ("基本支出",)),
-    AmountColumn("project_expenditure", "项目支出", ("项目支出",)),
+    AmountColumn("general_public_budget", "一般公共预算", ("一般公共预算",), APPROPRIATION_PART),
+    AmountColumn("government_fund", "政府性基金", ("政府性基金",), APPROPRIATION_PART),
+    AmountColumn("state_capital_budget", "国有资本经营预算", ("国有资本经营",), APPROPRIATION_PART),
+    AmountColumn("prior_year_carryover", "上年结转", ("上年结转", "上年结余"), SOURCE),
+    AmountColumn("fiscal_special_account", "财政专户拨款", ("财政专户",), SOURCE),
+    AmountColumn("fiscal_appropriation", "财政拨款", ("财政拨款", "财政资金"), SOURCE),
+    AmountColumn("other_funds", "其他资金", ("其他资金", "其他收入", "其它资金"), SOURCE),
+    AmountColumn("basic_expenditure", "基本支出", ("基本支出",), SPENDING),
+    AmountColumn("project_expenditure", "项目支出", ("项目支出",), SPENDING),
     AmountColumn(
         "total",
         "总计",
@@ -47,29 +59,23 @@ AMOUNT_COLUMNS: tuple[AmountColumn, ...] = (
             "年度预算",
             "当年预算",
         ),
+        TOTAL,
     ),
 )
-#: Keys every row carries (null when the table lacks the column), then the optional ones.
+#: Keys every row carries (null when the table lacks the column), then the optional ones
+#: (every other column, in match order). The output order is AMOUNT_KEYS.
 STANDARD_AMOUNT_KEYS: tuple[str, ...] = ("total", "fiscal_appropriation", "fiscal_special_account", "other_funds")
-EXTRA_AMOUNT_KEYS: tuple[str, ...] = (
-    "general_public_budget",
-    "government_fund",
-    "state_capital_budget",
-    "prior_year_carryover",
-    "basic_expenditure",
-    "project_expenditure",
-)
+EXTRA_AMOUNT_KEYS: tuple[str, ...] = tuple(c.key for c in AMOUNT_COLUMNS if c.key not in STANDARD_AMOUNT_KEYS)
 AMOUNT_KEYS: tuple[str, ...] = STANDARD_AMOUNT_KEYS + EXTRA_AMOUNT_KEYS
 AMOUNT_LABELS: dict[str, str] = {c.key: c.heading for c in AMOUNT_COLUMNS}
+AMOUNT_KIND: dict[str, str] = {c.key: c.kind for c in AMOUNT_COLUMNS}
 #: Funding sources (what a total is made of), as opposed to totals and spending kinds.
-SOURCE_KEYS: tuple[str, ...] = (
-    "fiscal_appropriation",
-    "fiscal_special_account",
-    "other_funds",
-    "general_public_budget",
-    "government_fund",
-    "state_capital_budget",
-    "prior_year_carryover",
+SOURCE_KEYS: tuple[str, ...] = tuple(k for k in AMOUNT_KEYS if AMOUNT_KIND[k] in (SOURCE, APPROPRIATION_PART))
+#: The parts of 财政拨款 (a table prints them beside it, or instead of it).
+APPROPRIATION_PARTS: tuple[str, ...] = tuple(k for k in AMOUNT_KEYS if AMOUNT_KIND[k] == APPROPRIATION_PART)
+#: Every amount column in output order, as the warehouse takes it (dbt's ``funding_sources`` var).
+FUNDING_SOURCES: tuple[dict[str, str], ...] = tuple(
+    {"key": k, "heading": AMOUNT_LABELS[k], "kind": AMOUNT_KIND[k]} for k in AMOUNT_KEYS
 )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..parser.errors import MultipleTablesError
 from ..parser.text import squash
+from ..parser.vocabulary import AMOUNT_KEYS
 from ..sources.fetch import Fetched
 from ..sources.manifest import Entry
 from .schema import CHECKS, DOCUMENT_TABLES, DOCUMENTS, FUNDING_ROWS, INDICATORS, LOAD_ERRORS, TASKS, Table
@@ -45,8 +46,30 @@ def pick_tables(extractions: list[dict[str, Any]], entry: Entry) -> list[dict[st
     )
 
 
+class UnknownAmountError(ValueError):
+    """A row carries an amount the staging tables have no column for."""
+
+
 def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
+    """The values in the table's column order; a value with no column is an error, never dropped."""
+    unknown = [k for k in values if k not in table.columns_set]
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(map(repr, unknown))}")
     return tuple(values.get(c) for c in table.column_names)
+
+
+def amounts_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's amounts, each of which must be one of the vocabulary's amount keys: an amount
+    the staging tables do not know fails the document instead of vanishing."""
+    amounts: dict[str, Any] = row.get("amounts") or {}
+    unknown = [k for k in amounts if k not in AMOUNT_KEYS]
+    if unknown:
+        raise UnknownAmountError(
+            f"the row {row.get('unit') or ''} / {row.get('project') or ''} (page {row.get('page')}) has amount "
+            f"{', '.join(map(repr, unknown))}, which the staging tables have no column for "
+            "(every amount key must be listed in AMOUNT_COLUMNS, jixiao/parser/vocabulary.py)"
+        )
+    return amounts
 
 
 def duplicate_projects(tables: list[dict[str, Any]]) -> list[str]:
@@ -160,7 +183,7 @@ def staging_rows(
                                 "page",
                             )
                         },
-                        **r["amounts"],
+                        **amounts_of(r),
                         "warnings": json.dumps(r.get("warnings", []), ensure_ascii=False),
                     },
                 )

@@ -7,6 +7,7 @@ document's rows can be replaced as a whole.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from ..parser.vocabulary import AMOUNT_KEYS
@@ -20,6 +21,10 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c for c, _ in self.columns]
+
+    @property
+    def columns_set(self) -> frozenset[str]:
+        return frozenset(c for c, _ in self.columns)
 
     def ddl(self, qualified: str | None = None) -> str:
         cols = ", ".join(f'"{c}" {t}' for c, t in self.columns)
@@ -157,3 +162,14 @@ LOAD_ERRORS = Table(
 #: Tables staged per document (the load-errors table is kept beside them).
 DOCUMENT_TABLES: tuple[Table, ...] = (DOCUMENTS, FUNDING_ROWS, INDICATORS, TASKS, CHECKS)
 ALL_TABLES: tuple[Table, ...] = (*DOCUMENT_TABLES, LOAD_ERRORS)
+
+
+def schema_fingerprint(tables: tuple[Table, ...] = DOCUMENT_TABLES) -> str:
+    """A short hash of the staged tables' definitions (names, columns, types, order). A staged
+    version records it, so changing any column here (a new amount in the vocabulary, say)
+    stages every document again without anyone bumping ``PARSER_VERSION``."""
+    ddl = "\n".join(t.ddl() for t in tables)
+    return hashlib.sha256(ddl.encode("utf-8")).hexdigest()[:12]
+
+
+SCHEMA_FINGERPRINT = schema_fingerprint()

@@ -3,8 +3,9 @@
 ::
 
     staging/<document key>/
-        current.json                  the version in use (sha256 of the PDF + parser version)
-        <sha256>-<parser>/*.parquet   one file per staging table
+        current.json                  the version in use (sha256 of the PDF + parser version
+                                      + staging schema)
+        <sha256>-<parser>-<schema>/*.parquet   one file per staging table
         error.json                    the last failure, if the last attempt failed
 
 A version folder is written under a temporary name and renamed when complete; the
@@ -29,7 +30,7 @@ import duckdb
 
 from ..faults import pause_point
 from .records import Rows
-from .schema import DOCUMENT_TABLES, LOAD_ERRORS
+from .schema import DOCUMENT_TABLES, LOAD_ERRORS, SCHEMA_FINGERPRINT
 
 CURRENT = "current.json"
 #: Leftovers older than this are from a crashed load (no document takes an hour to stage).
@@ -48,7 +49,10 @@ class StagedVersion:
 
 
 def version_name(sha256: str, parser_version: str) -> str:
-    return f"{sha256}-{parser_version}"
+    """The staged version of a document: its bytes, the parser that read them and the
+    staging tables' definitions (:data:`~.schema.SCHEMA_FINGERPRINT`), so that changing the
+    staged columns puts every staged document out of date: the next load stages it again."""
+    return f"{sha256}-{parser_version}-{SCHEMA_FINGERPRINT}"
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -121,7 +125,8 @@ class StagingStore:
 
     def error(self, key: str) -> dict[str, Any] | None:
         try:
-            return json.loads((self.key_dir(key) / ERROR).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+            found: dict[str, Any] = json.loads((self.key_dir(key) / ERROR).read_text(encoding="utf-8"))
+            return found
         except (FileNotFoundError, ValueError):
             return None
 
