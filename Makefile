@@ -18,6 +18,7 @@ load: setup
 
 test: setup browser
 	$(BIN)/ruff check pipelines tests benchmarks dbt_project
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
@@ -39,9 +40,10 @@ browser:
 
 lint: setup
 	$(BIN)/ruff check pipelines tests benchmarks dbt_project
+	$(BIN)/mypy
 
 dev: setup
-	$(BIN)/dagster dev -w workspace.yaml
+	cd pipelines && ../$(BIN)/dg dev
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

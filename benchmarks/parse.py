@@ -9,7 +9,7 @@ wall time of N runs, pages per second, peak memory (max RSS of the command), and
 ratio to the floor. Targets: ≤ 1.5× the floor on every full document; ≤ 300 MB peak on
 the 200-page document.
 
-    python benchmarks/parse.py [--corpus ../shared/corpus] [--runs 3]
+    .venv/bin/python benchmarks/parse.py [--corpus tests/fixtures/corpus] [--runs 3]
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def table_pages(path: Path) -> tuple[int, int, int]:
 
 
 def big_document(folder: Path, pages: int = 200) -> Path:
-    sys.path.insert(0, str(ROOT / "pipelines"))
-    from jixiao.synth import Knobs, generate
+    sys.path[:0] = [str(ROOT), str(ROOT / "pipelines")]
+    from tests.support.synth import Knobs, generate
 
     knobs = Knobs(document="full", layout="compact", row_split=True, filler_pages=0)
     pdf, truth, _ = generate(2024, knobs, year=2024)
@@ -75,7 +75,7 @@ def big_document(folder: Path, pages: int = 200) -> Path:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--corpus", default=str(ROOT / "tests" / "fixtures" / "corpus"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-naive", action="store_true", help="skip the (slow) naive reference")
     args = ap.parse_args()

@@ -1,9 +1,14 @@
-"""The Dagster code location: definitions load; partitions materialize into a throwaway
-data folder; the warehouse job builds and publishes; dbt tests are asset checks; the
-sensors and the schedule ask for the right runs."""
+"""The Dagster code location, in process: definitions load; the manifest sensor keeps one
+partition per listed document; a partition materializes into a throwaway data folder and,
+unchanged, is not materialized again; the warehouse assets build, check and publish; a
+partial materialization never publishes; a document failing a blocking test is
+quarantined; the schedule keys its runs to its scheduled time."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -11,8 +16,10 @@ import duckdb
 import pytest
 
 from tests.conftest import BAD, CORPUS
+from tests.support.digest import table_checksums
 
 DEPT = "中共广州市委外事工作委员会办公室"
+KEYS = [f"2024-{DEPT}", f"2025-{DEPT}", "2025-广州市文化广电旅游局"]
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +28,8 @@ def env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     docs = folder / "docs"
     docs.mkdir()
     for name in ("waiban_2024", "waiban_2025"):
-        (docs / f"{name}.pdf").write_bytes((CORPUS / f"{name}.pdf").read_bytes())
-    (docs / "scanned.pdf").write_bytes((BAD / "scanned.pdf").read_bytes())
+        shutil.copy(CORPUS / f"{name}.pdf", docs / f"{name}.pdf")
+    shutil.copy(BAD / "scanned.pdf", docs / "scanned.pdf")
     manifest = folder / "manifest.yaml"
     manifest.write_text(
         "documents:\n"
@@ -42,71 +49,160 @@ def env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     mp.undo()
 
 
+def _sensor(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):  # type: ignore[no-untyped-def]
+    sensor = definitions.resolve_sensor_def("manifest_sensor")
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"jixiao": definitions.resources["jixiao"]}
+    ) as ctx:
+        result = sensor(ctx)
+    assert isinstance(result, dg.SensorResult)
+    return result
+
+
 def test_definitions_load(env) -> None:  # type: ignore[no-untyped-def]
     definitions, _, _ = env
-    keys = {k.to_user_string() for k in definitions.resolve_asset_graph().get_all_asset_keys()}
+    graph = definitions.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {"source_document", "parsed_document", "jixiao_raw/raw_funding_rows", "dim_project",
             "fct_project_funding", "mart_funding_yoy", "warehouse"} <= keys
     assert {j.name for j in definitions.resolve_all_job_defs()} >= {"ingest_documents", "build_warehouse"}
-    checks = definitions.resolve_asset_graph().asset_check_keys
-    assert any(c.asset_key.to_user_string() == "fct_unit_funding" for c in checks)  # dbt tests as checks
+    # the warehouse waits for every model, not a few
+    models = {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable} - {
+        dg.AssetKey("source_document"), dg.AssetKey("parsed_document"), dg.AssetKey("warehouse")}
+    assert models <= set(graph.get(dg.AssetKey("warehouse")).parent_keys)
+    # dbt tests are asset checks, named in words a reader can search for
+    checks = graph.asset_check_keys
+    assert any(c.asset_key.to_user_string() == "fct_unit_funding" for c in checks)
+    assert not [c.name for c in checks if re.search(r"_{3,}", c.name)]
+    # rebuilt by what upstream materialized, not by job names
+    for key in ("jixiao_raw/raw_funding_rows", "dim_project", "warehouse"):
+        condition = graph.get(dg.AssetKey(key.split("/"))).automation_condition
+        assert condition is not None and condition.get_label() == "after upstream settles"
+    assert definitions.resolve_sensor_def("warehouse_automation").default_status == dg.DefaultSensorStatus.RUNNING
 
 
-def test_sensor_adds_departments_and_requests_changed_entries(env) -> None:  # type: ignore[no-untyped-def]
-    definitions, instance, _ = env
-    sensor = definitions.resolve_sensor_def("manifest_sensor")
-    with dg.build_sensor_context(instance=instance, resources={"jixiao": definitions.resources["jixiao"]}) as ctx:
-        result = sensor(ctx)
-    assert isinstance(result, dg.SensorResult)
-    (add,) = result.dynamic_partitions_requests
-    assert sorted(add.partition_keys) == sorted([DEPT, "广州市文化广电旅游局"])
-    assert len(result.run_requests) == 3
-    with dg.build_sensor_context(instance=instance, cursor=result.cursor,
-                                 resources={"jixiao": definitions.resources["jixiao"]}) as ctx:
-        again = sensor(ctx)
-    assert again.run_requests == []  # nothing changed
-    instance.add_dynamic_partitions("departments", list(add.partition_keys))
-
-
-def test_partitions_and_warehouse(env) -> None:  # type: ignore[no-untyped-def]
+def test_the_sensor_keeps_one_partition_per_listed_document(env) -> None:  # type: ignore[no-untyped-def]
     definitions, instance, folder = env
-    from jixiao.defs.partitions import document_partition
+    first = _sensor(definitions, instance)
+    (add,) = first.dynamic_partitions_requests
+    assert sorted(add.partition_keys) == sorted(KEYS)
+    assert sorted(r.partition_key for r in first.run_requests) == sorted(KEYS)
+    instance.add_dynamic_partitions("documents", list(add.partition_keys))
+    again = _sensor(definitions, instance, first.cursor)
+    assert again.run_requests == [] and again.dynamic_partitions_requests == []  # nothing changed
+    # an entry dropped from the manifest: its partition goes; nothing else runs
+    manifest = folder / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text("\n".join(line for line in text.splitlines() if "2024" not in line) + "\n", encoding="utf-8")
+    try:
+        dropped = _sensor(definitions, instance, first.cursor)
+        (delete,) = dropped.dynamic_partitions_requests
+        assert isinstance(delete, dg.DeleteDynamicPartitionsRequest) and delete.partition_keys == [KEYS[0]]
+        assert dropped.run_requests == []
+    finally:
+        manifest.write_text(text, encoding="utf-8")
 
-    instance.add_dynamic_partitions("departments", [DEPT, "广州市文化广电旅游局"])
+
+def test_documents_then_warehouse(env) -> None:  # type: ignore[no-untyped-def]
+    definitions, instance, folder = env
+    instance.add_dynamic_partitions("documents", KEYS)
     ingest = definitions.resolve_job_def("ingest_documents")
-    for year in (2024, 2025):
-        r = ingest.execute_in_process(partition_key=document_partition(year, DEPT), instance=instance)
+    versions = {}
+    for key in KEYS[:2]:
+        r = ingest.execute_in_process(partition_key=key, instance=instance)
         assert r.success
-        mats = r.asset_materializations_for_node("parsed_document")
-        assert mats and mats[0].metadata["rows"].value == 18
-        assert "| page | type |" in mats[0].metadata["preview"].value
+        (mat,) = r.asset_materializations_for_node("parsed_document")
+        versions[key] = mat.tags["dagster/data_version"]
+        assert mat.metadata["dagster/row_count"].value == 18
+        assert "| page | type |" in mat.metadata["preview"].value
         (check,) = r.get_asset_check_evaluations()
         assert check.check_name == "reconciles" and check.passed
+    # the same document again, as the sensor or the schedule asks: fetched, found unchanged, not
+    # materialized (nothing downstream runs); asked by hand, it is materialized, its data version unchanged
+    auto = {"jixiao/skip_unchanged": "true"}
+    same = ingest.execute_in_process(partition_key=KEYS[0], instance=instance, tags=auto)
+    assert same.success and not same.asset_materializations_for_node("source_document")
+    assert not same.asset_materializations_for_node("parsed_document")
+    by_hand = ingest.execute_in_process(partition_key=KEYS[0], instance=instance)
+    (again,) = by_hand.asset_materializations_for_node("parsed_document")
+    assert again.tags["dagster/data_version"] == versions[KEYS[0]] != versions[KEYS[1]]
 
-    bad = ingest.execute_in_process(partition_key=document_partition(2025, "广州市文化广电旅游局"),
-                                    instance=instance, raise_on_error=False)
+    bad = ingest.execute_in_process(partition_key=KEYS[2], instance=instance, raise_on_error=False)
     assert not bad.success
     failure = next(e for e in bad.all_events if e.event_type_value == "STEP_FAILURE")
-    assert "no_text_layer" in str(failure.event_specific_data.error)
-
-    nothing = ingest.execute_in_process(partition_key=document_partition(2031, DEPT), instance=instance)
-    assert nothing.success and not nothing.asset_materializations_for_node("source_document")
+    assert "parse failed (no_text_layer)" in str(failure.event_specific_data.error)
 
     build = definitions.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
     assert build.success
     evaluations = build.get_asset_check_evaluations()
     assert len(evaluations) > 50
-    failed = {e.check_name for e in evaluations if not e.passed}
-    assert failed == {"no_load_errors"}  # the scanned document
-    con = duckdb.connect(str(Path(folder) / "data" / "warehouse.duckdb"), read_only=True)
-    assert con.execute("select count(*) from dim_document").fetchone() == (2,)
-    assert con.execute("select error_kind from mart_load_errors").fetchall() == [("no_text_layer",)]
+    assert {e.check_name for e in evaluations if not e.passed} == {"no_load_errors"}  # the scanned document
+    published = folder / "data" / "warehouse.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        assert con.execute("select count(*) from dim_document").fetchone() == (2,)
+        assert con.execute("select error_kind from mart_load_errors").fetchall() == [("no_text_layer",)]
+    finally:
+        con.close()
+
+    # a partial materialization (the raw tables, then the warehouse) never publishes
+    before = table_checksums(published)
+    from jixiao.defs.assets.warehouse import raw_tables, warehouse
+
+    partial = dg.materialize(
+        [raw_tables, warehouse()], instance=instance, resources=definitions.resources, raise_on_error=False
+    )
+    assert not partial.success
+    failure = next(e for e in partial.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "not published: dbt has not built and tested every model" in str(failure.event_specific_data.error)
+    assert table_checksums(published) == before
 
 
-def test_schedule_requests_every_entry(env) -> None:  # type: ignore[no-untyped-def]
+def test_a_document_failing_a_blocking_test_is_quarantined_in_dagster_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(CORPUS / "waiban_2025.pdf", docs / "waiban_2025.pdf")
+    shutil.copy(CORPUS / "keji_2023.pdf", docs / "keji_2023.pdf")
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "documents:\n"
+        f"  - {{department: {DEPT}, year: 2025, path: docs/waiban_2025.pdf}}\n"
+        "  - {department: 广州市人民政府外事办公室, year: 2025, path: docs/waiban_2025.pdf}\n"
+        "  - {department: 广州市科学技术局, year: 2023, path: docs/keji_2023.pdf}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("JIXIAO_MANIFESTS", str(manifest))
+    from jixiao.defs.definitions import defs
+
+    definitions = defs()
+    keys = [f"2025-{DEPT}", "2025-广州市人民政府外事办公室", "2023-广州市科学技术局"]
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("documents", keys)
+        ingest = definitions.resolve_job_def("ingest_documents")
+        for key in keys:
+            assert ingest.execute_in_process(partition_key=key, instance=instance).success
+        build = definitions.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
+        assert build.success
+    con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
+    try:
+        docs_in = [r[0] for r in con.execute("select document_key from dim_document order by 1").fetchall()]
+        errors = con.execute("select document_key, stage, error_kind from mart_load_errors").fetchall()
+    finally:
+        con.close()
+    assert docs_in == ["2023-广州市科学技术局", f"2025-{DEPT}"]
+    assert errors == [("2025-广州市人民政府外事办公室", "quarantine", "data_test_failed")]
+
+
+def test_the_schedule_keys_runs_to_its_scheduled_year(env) -> None:  # type: ignore[no-untyped-def]
     definitions, instance, _ = env
+    instance.add_dynamic_partitions("documents", KEYS)
     schedule = definitions.resolve_schedule_def("yearly_load")
+    when = datetime(2031, 4, 1, 6, 0, tzinfo=UTC)
     with dg.build_schedule_context(instance=instance, resources={"jixiao": definitions.resources["jixiao"]},
+                                   scheduled_execution_time=when,
                                    repository_def=definitions.get_repository_def()) as ctx:
         result = schedule.evaluate_tick(ctx)
-    assert len(result.run_requests or []) == 3
+    runs = result.run_requests or []
+    assert sorted(r.partition_key for r in runs) == sorted(KEYS)
+    assert all(r.run_key and r.run_key.endswith(":2031") for r in runs)

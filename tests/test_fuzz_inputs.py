@@ -145,7 +145,7 @@ bodies = st.one_of(
 def test_any_server_answer_gives_a_pdf_or_a_typed_error(
     tmp_path: Path, status: bytes, head: list[bytes], body: bytes
 ) -> None:
-    limits = Limits(http_timeout=1.0, http_retries=0, http_deadline=3.0, max_bytes=100_000, max_redirects=2)
+    limits = Limits(http_timeout=0.3, http_retries=0, http_deadline=1.0, max_bytes=100_000, max_redirects=2)
     raw = b"\r\n".join([status, *head]) + b"\r\n\r\n" + body
     with serve() as srv:
         srv.add("/doc", mode="raw", body=raw)
@@ -158,6 +158,6 @@ def test_any_server_answer_gives_a_pdf_or_a_typed_error(
             assert exc.kind in KNOWN_KINDS, exc.kind
             assert exc.message and "\n" not in exc.message
         else:
-            assert got.path.read_bytes().startswith(b"%PDF-")
+            assert b"%PDF-" in got.path.read_bytes()[:1024]  # where a reader looks for the header
         # two requests at most (a redirect to /doc, then its answer), each within the deadline
         assert time.monotonic() - t0 < 2 * limits.http_deadline + 2

@@ -22,8 +22,8 @@ from jixiao.parser.reconcile import reconcile
 from jixiao.parser.records import split_project_code
 from jixiao.parser.ruled import field_of
 from jixiao.parser.targets import combine_target, parse_target
-from jixiao.synth import Knobs, generate
 from tests.conftest import score, score_report
+from tests.support.synth import Knobs, generate
 
 # ---------------------------------------------------------------- titles and kinds
 

@@ -102,10 +102,10 @@ def test_marts_hold_the_seed_figures(loaded: tuple[LoadResult, LoadResult, Path]
         "and department_name = ? and budget_year = 2026", [DEPT]
     ).fetchone()
     assert dept == (Decimal("3095.70"), Decimal("2925.54"), Decimal("170.16"))
-    raised = con.execute(
-        "select count(*) from mart_indicator_yoy where department_name = ? and status = 'raised'", [DEPT]
+    tightened = con.execute(
+        "select count(*) from mart_indicator_yoy where department_name = ? and status = 'tightened'", [DEPT]
     ).fetchone()
-    assert raised is not None and raised[0] > 0
+    assert tightened is not None and tightened[0] > 0
     docs = con.execute("select count(*), min(page_count), bool_and(sha256 is not null) from dim_document").fetchone()
     assert docs == (5, 3, True)
 

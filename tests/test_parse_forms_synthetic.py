@@ -1,4 +1,4 @@
-"""The form and list readers on generated documents (``jixiao.synth.forms``): key/value forms as
+"""The form and list readers on generated documents (``tests.support.synth.forms``): key/value forms as
 烟台, 福州, 泉州 and 西安 print them and 重庆's lists, in every combination of their conventions —
 titles, labels, merged cells, forms broken across pages, several forms on a page.
 
@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from jixiao.parser import parse_pdf
-from jixiao.synth.forms import FormKnobs, generate_forms, random_form_knobs
 from tests.support import score_real
+from tests.support.synth.forms import FormKnobs, generate_forms, random_form_knobs
 
 FLOOR = 0.99
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from jixiao.parser import parse_pdf
-from jixiao.synth import Knobs, generate
-from jixiao.synth.variants import concatenate, forbid_copying, rotate_pages
 from tests.conftest import score, score_report
+from tests.support.synth import Knobs, generate
+from tests.support.synth.variants import concatenate, forbid_copying, rotate_pages
 
 
 def _write(folder: Path, name: str, pdf: bytes) -> Path:

@@ -32,7 +32,7 @@ def test_report_is_one_self_contained_file(samples_warehouse: Path, tmp_path: Pa
     assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:|//)|url\(|@import", html)  # nothing is fetched
     assert html.count("<svg") >= 6
     for heading in ("Funding by project across years", "Biggest increases and cuts",
-                    "Indicator targets raised and lowered", "Withheld share"):
+                    "Indicator targets tightened and loosened", "Withheld share"):
         assert heading in html
     assert "广州国际友城交流合作专项经费" in html and "不低于110个" in html
 

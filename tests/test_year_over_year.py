@@ -38,15 +38,15 @@ def test_a_renamed_project_is_matched_with_its_score(samples_warehouse: Path) ->
     assert review == [(2025, "renamed", "normalized", 100.0), (2026, "renamed", "normalized", 100.0)]
 
 
-def test_a_changed_target_is_raised(samples_warehouse: Path) -> None:
+def test_a_raised_floor_is_a_tightened_target(samples_warehouse: Path) -> None:
     rows = q(samples_warehouse, """
-        select budget_year, prev_annual_target, annual_target, status, value_change
+        select budget_year, prev_annual_target, annual_target, status, value_direction, value_change
         from mart_indicator_yoy where department_name = ? and project_name = '因公出国（境）经费'
           and indicator_name = '国际友城数量' order by 1""", [DEPT])
     assert rows == [
-        (2024, None, "不低于106个", "first_year", None),
-        (2025, "不低于106个", "不低于108个", "raised", Decimal("2.0000")),
-        (2026, "不低于108个", "不低于110个", "raised", Decimal("2.0000")),
+        (2024, None, "不低于106个", "first_year", None, None),
+        (2025, "不低于106个", "不低于108个", "tightened", "raised", Decimal("2.0000")),
+        (2026, "不低于108个", "不低于110个", "tightened", "raised", Decimal("2.0000")),
     ]
 
 

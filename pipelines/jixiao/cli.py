@@ -64,20 +64,51 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jixiao",
         description="Budget performance targets (项目支出绩效目标表) from published PDFs into DuckDB.",
     )
-    ap.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    sub = ap.add_subparsers(dest="command", required=True)
+    from . import __version__
+    from .parser import PARSER_VERSION
 
-    p = sub.add_parser("parse", help="extract the performance table of one PDF")
+    ap.add_argument(
+        "--version", action="version", version=f"jixiao {__version__} (parser {PARSER_VERSION})"
+    )
+    ap.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, details: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=f"{summary}. {details}")
+
+    p = command(
+        "parse",
+        "extract the performance tables of one PDF",
+        "Prints every 项目支出绩效目标表 and 部门整体支出绩效目标表 of the file as JSON (the extraction "
+        "contract, docs/extraction.md) or as text tables. Nothing is written; exit 2 with one line when "
+        "the file is refused.",
+    )
     p.add_argument("file", help="a budget PDF (a full 部门预算 or the table alone)")
-    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument(
+        "--format",
+        choices=("json", "table"),
+        default="json",
+        help="json: the extraction as records (default); table: the rows and indicators as text tables",
+    )
     p.add_argument("--year", type=int, help="the budget year, overriding what the document says")
     p.add_argument("--single", action="store_true", help="fail if the file holds more than one table")
     p.add_argument("--max-pages", type=int, default=2000, help="refuse documents longer than this")
     p.add_argument("--indent", type=int, default=1, help="JSON indent (0 for one line per document)")
     p.set_defaults(func=_parse_command)
 
-    lo = sub.add_parser("load", help="load the documents of a manifest into the warehouse")
-    lo.add_argument("--manifest", action="append", help="sources/*.yaml manifest(s); default: the bundled samples")
+    lo = command(
+        "load",
+        "load the documents of manifests into the warehouse",
+        "Fetches, parses and stages every listed document (unchanged ones are skipped), builds the "
+        "warehouse with dbt and publishes it in one rename. Exit 0: all loaded; 1: published without "
+        "the documents listed as failed; 2: not published (the published warehouse is unchanged).",
+    )
+    lo.add_argument(
+        "--manifest",
+        action="append",
+        metavar="YAML",
+        help="a manifest (repeatable); default: sources/samples.yaml and sources/real.yaml",
+    )
     lo.add_argument("--warehouse", help="the DuckDB file to publish (default: data/warehouse.duckdb)")
     lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
     lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
@@ -91,17 +122,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lo.set_defaults(func=_load_command)
 
-    r = sub.add_parser("report", help="write a self-contained HTML report for one department")
-    r.add_argument("--department", required=True)
-    r.add_argument("--years", help="a range such as 2023-2026")
-    r.add_argument("--out", help="the HTML file to write")
-    r.add_argument("--warehouse", help="the DuckDB file to read")
+    r = command(
+        "report",
+        "write a self-contained HTML report for one department",
+        "Funding by year, projects new, dropped and renamed, and indicator targets tightened or loosened, "
+        "from the published warehouse.",
+    )
+    r.add_argument("--department", required=True, help="the department's name as in dim_department (or an alias)")
+    r.add_argument("--years", metavar="FIRST-LAST", help="a range such as 2023-2026 (default: every year loaded)")
+    r.add_argument("--out", metavar="HTML", help="the file to write (default: reports/<department>_<years>.html)")
+    r.add_argument("--warehouse", metavar="DUCKDB", help="the warehouse to read (default: data/warehouse.duckdb)")
     r.set_defaults(func=_report_command)
 
-    e = sub.add_parser("export", help="write every mart as Parquet or CSV, with a Fiscal Data Package")
-    e.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    e.add_argument("--out", help="the folder to write")
-    e.add_argument("--warehouse", help="the DuckDB file to read")
+    e = command(
+        "export",
+        "write every dimension, fact and mart as Parquet or CSV, with a Fiscal Data Package",
+        "One file per table, plus fiscal/project_funding.csv and datapackage.json describing it.",
+    )
+    e.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="file format (default: parquet)"
+    )
+    e.add_argument("--out", metavar="FOLDER", help="the folder to write (default: export/)")
+    e.add_argument("--warehouse", metavar="DUCKDB", help="the warehouse to read (default: data/warehouse.duckdb)")
     e.set_defaults(func=_export_command)
     return ap
 

@@ -44,6 +44,11 @@ class Limits:
     #: a parser worker's address space and CPU time (enforced by the OS)
     parse_memory_bytes: int = 768 * 1024 * 1024
     parse_cpu_seconds: int = 300
+    #: Dagster only: a document's run that failed in a way that can succeed later (a timeout,
+    #: a broken connection, HTTP 5xx) tries again this many times, after this many seconds
+    #: (doubling); every other failure is final at once
+    step_retries: int = 2
+    step_retry_delay: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ def load_settings() -> Settings:
         allowed_hosts=tuple(h.strip() for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "").split(",") if h.strip()),
         parse_memory_bytes=_number("JIXIAO_PARSE_MEMORY_BYTES", Limits.parse_memory_bytes),
         parse_cpu_seconds=_number("JIXIAO_PARSE_CPU_SECONDS", Limits.parse_cpu_seconds),
+        step_retries=_number("JIXIAO_STEP_RETRIES", Limits.step_retries),
+        step_retry_delay=_number("JIXIAO_STEP_RETRY_DELAY", Limits.step_retry_delay, float),
     )
     return Settings(
         root=root,

@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from jixiao.synth.render import FONT
+from tests.support.synth.render import FONT
 
 
 def table_with_header(path: Path, header: list[str], department: str = "广州市测试局") -> Path:

@@ -1,22 +1,23 @@
-"""The code location ``workspace.yaml`` loads. Definitions are built when Dagster loads
-the location (not at import), so the dbt project is parsed only then."""
+"""The code location ``workspace.yaml`` (and ``dg``) loads. Definitions are built when
+Dagster loads the location (not at import), so the dbt project is parsed only then."""
 
 import dagster as dg
 
 from .assets.documents import parsed_document, source_document
-from .assets.warehouse import dbt_models, no_load_errors, raw_tables, warehouse
+from .assets.warehouse import dbt_models, raw_tables, warehouse
+from .automation import automation_sensor
 from .jobs import ingest_job, warehouse_job
 from .resources import resources
-from .sensors import manifest_sensor, warehouse_sensor, yearly_load
+from .sensors import manifest_sensor, yearly_load
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[source_document, parsed_document, raw_tables, dbt_models(), warehouse],
-        asset_checks=[no_load_errors],
+        assets=[source_document, parsed_document, raw_tables, dbt_models(), warehouse()],
         jobs=[ingest_job(), warehouse_job()],
-        sensors=[manifest_sensor, warehouse_sensor],
+        sensors=[manifest_sensor, automation_sensor],
         schedules=[yearly_load],
         resources=resources(),
+        executor=dg.in_process_executor,
     )

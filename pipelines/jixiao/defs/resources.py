@@ -1,12 +1,16 @@
-"""Resources, in one module: where jixiao keeps its files, dbt, and the published warehouse."""
+"""Resources, in one module: where jixiao keeps its files (one set of paths for every
+asset, from the same settings as ``jixiao load``), and dbt."""
 
 import contextlib
 import os
+import shutil
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
@@ -15,23 +19,24 @@ from ..load.lock import hold
 from ..load.pipeline import Workspace, read_manifests
 from ..settings import Settings, load_settings
 from ..sources.manifest import Entry, ManifestError, Problem
+from ..warehouse.build import new_build_path
 
 
 class JixiaoResource(dg.ConfigurableResource):
     """The manifests to load and the folders to load them into.
 
-    Defaults come from the environment (``JIXIAO_MANIFESTS``: manifests separated by
-    ``:``; ``JIXIAO_DATA_DIR``, ``JIXIAO_WAREHOUSE``), else the bundled samples and
-    ``data/`` under the project.
+    Defaults come from the environment, as for ``jixiao load`` (``JIXIAO_MANIFESTS``:
+    manifests separated by ``:``; ``JIXIAO_DATA_DIR``, ``JIXIAO_WAREHOUSE``), else the
+    bundled manifests and ``data/`` under the project. Every path an asset uses comes from
+    here, the published warehouse included.
     """
 
-    manifests: list[str] = Field(default_factory=list)
-    data_dir: str | None = None
-    warehouse: str | None = None
+    manifests: list[str] = Field(default_factory=list, description="manifest files (default: the bundled ones)")
+    data_dir: str | None = Field(default=None, description="the data folder (default: JIXIAO_DATA_DIR or data/)")
+    warehouse: str | None = Field(default=None, description="the published DuckDB file (default: JIXIAO_WAREHOUSE)")
 
     def settings(self) -> Settings:
-        s = load_settings()
-        return s.with_paths(
+        return load_settings().with_paths(
             data_dir=Path(self.data_dir) if self.data_dir else None,
             warehouse=Path(self.warehouse) if self.warehouse else None,
         )
@@ -55,46 +60,51 @@ class JixiaoResource(dg.ConfigurableResource):
     def read(self) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
         return read_manifests(self.manifest_files(), self.settings())
 
-    def lookup(self, year: int, department: str) -> Entry | Problem | None:
-        """The manifest entry for this document, the reason it was refused, or None."""
+    def lookup(self, key: str) -> Entry | Problem | None:
+        """The manifest entry of this document, the reason it was refused, or None."""
         entries, problems, _ = self.read()
         for e in entries:
-            if e.year == year and e.department == department:
+            if e.key == key:
                 return e
         for p in problems:
-            if p.year == year and p.department == department:
+            if p.key == key:
                 return p
         return None
 
-    def dagster_build_path(self) -> Path:
-        """The warehouse file the Dagster assets build (published by copying)."""
-        return self.settings().build_dir / "dagster" / "warehouse.duckdb"
+    def build_path(self, fresh: bool = False) -> Path:
+        """The warehouse file the Dagster assets build (published by copying it)."""
+        build_dir = self.settings().build_dir
+        return new_build_path(build_dir, "dagster") if fresh else build_dir / "dagster" / "warehouse.duckdb"
+
+    def dbt_target(self) -> Path:
+        """dbt's target folder for the Dagster builds (kept, so dbt parses only what changed)."""
+        return self.settings().build_dir / "dagster" / "target"
+
+    @contextlib.contextmanager
+    def published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the published warehouse."""
+        with DuckDBResource(
+            database=str(self.settings().warehouse), connection_config={"access_mode": "READ_ONLY"}
+        ).get_connection() as con:
+            yield con
 
 
 def dbt_executable() -> str:
     """The dbt installed beside this Python (a virtualenv need not be activated)."""
-    local = Path(sys.executable).parent / "dbt"
-    if local.exists():
-        bindir = str(local.parent)
-        if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-            os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-        return str(local)
-    return "dbt"
+    for folder in (Path(sys.prefix) / "bin", Path(sys.executable).parent):
+        if (folder / "dbt").exists():
+            return str(folder / "dbt")
+    return shutil.which("dbt") or "dbt"
 
 
 @cache
 def dbt_project() -> DbtProject:
-    settings = load_settings()
-    dbt_executable()
-    return DbtProject(project_dir=settings.dbt_project_dir, profiles_dir=settings.dbt_project_dir)
+    project_dir = load_settings().dbt_project_dir
+    return DbtProject(project_dir=project_dir, profiles_dir=project_dir)
 
 
 def resources() -> dict[str, object]:
-    settings = load_settings()
     return {
         "jixiao": JixiaoResource(),
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
-        "warehouse_db": DuckDBResource(
-            database=str(settings.warehouse), connection_config={"access_mode": "READ_ONLY"}
-        ),
     }

@@ -26,17 +26,18 @@ from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
     WarehouseError,
-    blame,
     build_lock,
+    build_problems,
+    check_build,
     clean_builds,
     clean_incoming,
     collect_inputs,
     create_staging_database,
+    mark_checked,
     new_build_path,
     publish,
     published_fingerprint,
     published_quarantine,
-    quarantine,
 )
 from ..warehouse.dbt import DbtSummary, run_dbt_build
 from .lock import hold
@@ -161,18 +162,22 @@ def read_manifests(files: list[Path], settings: Settings) -> tuple[list[Entry], 
 class StepFailed(Exception):
     """A document failed at one stage; the failure is already recorded for the warehouse."""
 
-    def __init__(self, stage: str, kind: str, message: str) -> None:
+    def __init__(self, stage: str, kind: str, message: str, *, retriable: bool = False) -> None:
         self.stage, self.kind, self.message = stage, kind, message
+        #: whether trying again later may succeed (a timeout, a broken connection, HTTP 5xx)
+        self.retriable = retriable
         super().__init__(f"{stage} failed ({kind}): {message}")
 
 
-def _fail(entry: Entry, ws: Workspace, stage: str, kind: str, message: str) -> StepFailed:
+def _fail(
+    entry: Entry, ws: Workspace, stage: str, kind: str, message: str, *, retriable: bool = False
+) -> StepFailed:
     # a full disk or a read-only folder must not hide the document's own failure
     with contextlib.suppress(OSError, ValueError):
         ws.store.record_error(
             entry.key, error_row(entry.key, entry.department, entry.year, stage, kind, message, entry.location)
         )
-    return StepFailed(stage, kind, message)
+    return StepFailed(stage, kind, message, retriable=retriable)
 
 
 def fetch_document(entry: Entry, ws: Workspace) -> Fetched:
@@ -180,7 +185,7 @@ def fetch_document(entry: Entry, ws: Workspace) -> Fetched:
     try:
         return fetch(entry, ws.landing, ws.settings.limits)
     except FetchError as exc:
-        raise _fail(entry, ws, "fetch", exc.kind, exc.message) from exc
+        raise _fail(entry, ws, "fetch", exc.kind, exc.message, retriable=exc.retriable) from exc
     except OSError as exc:
         raise _fail(entry, ws, "fetch", "io_error", f"{entry.location}: {exc}") from exc
 
@@ -299,9 +304,8 @@ def build_warehouse(
             # nothing changed: the documents quarantined last time still are
             return WarehouseOutcome("unchanged", target, quarantined=published_quarantine(target))
         clean_builds(settings.build_dir)
-        build = new_build_path(settings.build_dir)
+        build = new_build_path(settings.build_dir, "cli")
         timings: dict[str, float] = {}
-        quarantined: dict[str, str] = {}
         by_key = {e.key: e for e in listed}
         try:
             t0 = time.perf_counter()
@@ -309,23 +313,15 @@ def build_warehouse(
             counts = create_staging_database(build, inputs)
             timings["staging_db"] = time.perf_counter() - t0
             t1 = time.perf_counter()
-            progress("warehouse", {"step": "dbt"})
-            summary = run_dbt_build(settings.dbt_project_dir, build, settings.build_dir / "dbt")
-            for _ in range(3):  # each round leaves out the documents the failures lead to
-                if summary.errors or not summary.blocking:
-                    break
-                culprits = {k: t for k, t in blame(build, summary.blocking).items() if k not in quarantined}
-                if not culprits:
-                    break
-                rows = [_quarantine_row(k, t, by_key.get(k)) for k, t in sorted(culprits.items())]
-                quarantine(build, culprits, rows)
-                quarantined |= culprits
+
+            def run_dbt(path: Path) -> DbtSummary:
                 progress("warehouse", {"step": "dbt"})
-                summary = run_dbt_build(settings.dbt_project_dir, build, settings.build_dir / "dbt")
+                return run_dbt_build(settings.dbt_project_dir, path, settings.build_dir / "dbt")
+
+            summary, quarantined = check_build(build, run_dbt, lambda k, t: _quarantine_row(k, t, by_key.get(k)))
             timings["dbt"] = time.perf_counter() - t1
-            if summary.errors or summary.blocking or summary.skipped:
-                problems = summary.errors + [f"test {t.name}: {t.message}" for t in summary.blocking]
-                problems += [f"model {m}: skipped" for m in summary.skipped]
+            problems = build_problems(summary)
+            if problems:
                 return WarehouseOutcome(
                     "failed",
                     target,
@@ -335,6 +331,7 @@ def build_warehouse(
                     timings,
                     quarantined,
                 )
+            mark_checked(build, quarantined)
             t2 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
             publish(build, target)

@@ -51,7 +51,7 @@ class _Worker:
         except (BrokenPipeError, OSError) as exc:
             raise EOFError("the parser process is gone") from exc
         line = self._read_line(stdout, time.monotonic() + seconds)
-        return json.loads(line)  # type: ignore[no-any-return]
+        return json.loads(line)
 
     def _read_line(self, stream: IO[bytes], deadline: float) -> bytes:
         fd = stream.fileno()
@@ -176,7 +176,7 @@ class ParserPool:
                 ) from exc
             self._idle.put(worker)
         if "ok" in answer:
-            return answer["ok"]  # type: ignore[no-any-return]
+            return answer["ok"]
         kind, message, page = answer["error"]
         raise error_from_kind(kind, message, source=name, page=page)
 

@@ -121,7 +121,7 @@ def parse_pdf(
         if refused:
             raise refused[0]
         raise _no_table(doc)
-    for exc in refused:  # a table the reader could not map, beside others it read
-        out[0].warnings.append(f"a table was skipped: {exc.describe()}")
+    for skipped in refused:  # a table the reader could not map, beside others it read
+        out[0].warnings.append(f"a table was skipped: {skipped.describe()}")
     fill_document_fields(out, doc)
     return out

@@ -123,10 +123,10 @@ def build_compact(slots: list[Slot], amount_keys: Sequence[str]) -> Built:
                             p.period_target,
                             p.annual_target,
                             p.op,
-                            p.value,
+                            p.value,  # type: ignore[arg-type]
                             p.value_unit,
                             slot.page,
-                        )  # type: ignore[arg-type]
+                        )
                     )
             continue
         unit = unit_name(name)

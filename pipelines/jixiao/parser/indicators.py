@@ -81,7 +81,7 @@ def split_items(text: str) -> list[tuple[int | None, str]]:
         expected = num + 1
     if not starts:
         return [(None, t) for t in _split_unnumbered(text)]
-    items = []
+    items: list[tuple[int | None, str]] = []
     for i, (num, _, begin) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
         items.append((num, text[begin:end]))
@@ -199,5 +199,7 @@ def parse_indicator_cell(text: str | None) -> list[ParsedIndicator]:
     numbers = [n for n, _ in items]
     # seq is the printed number; where a cell restarts its numbering (1、2、3、1、2…) or
     # is not numbered, the position
-    printed = all(n is not None and n >= 1 for n in numbers) and all(b == a + 1 for a, b in pairwise(numbers))
+    printed = all(n is not None and n >= 1 for n in numbers) and all(
+        a is not None and b == a + 1 for a, b in pairwise(numbers)
+    )
     return [parse_item(n if printed and n is not None else i, t) for i, (n, t) in enumerate(items, start=1)]

@@ -1,6 +1,6 @@
 """The extraction: what the parser returns, as plain dataclasses.
 
-The JSON form (:meth:`Extraction.to_dict`) follows ``spec/extraction.md``; fields beyond
+The JSON form (:meth:`Extraction.to_dict`) follows the extraction contract, ``docs/extraction.md``; fields beyond
 the contract (warnings, reconciliation, provenance) are additions, never renames.
 """
 

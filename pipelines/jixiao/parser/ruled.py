@@ -941,7 +941,8 @@ def _build(reader: _Reader, kind: str) -> Read | None:
             row.disclosed = False  # 项目信息不宜公开: the amounts are published, the targets not
             continue
         for seq, rec in enumerate(e.indicators, start=1):
-            page_no = int(rec["page"]) if rec.get("page") else None
+            printed_page = rec.get("page")
+            page_no = int(printed_page) if printed_page else None
             indicators.append(indicator_from_cells(rec, unit, project, seq, page_no))
     if reader.has_row_columns:
         layout = "long" if reader.has_levels else "list"

@@ -256,11 +256,11 @@ def long_units(body: Body, *, continuation: bool, style: Style) -> list[UnitBloc
     unit_col = body.columns.index_of(UNIT)
     project_col = body.columns.index_of(PROJECT)
     key = project_col if project_col is not None else (amount_cols[0] if amount_cols else proj_cols[0])
-    ind_key = next(
+    ind_key: int = next(
         (
-            body.columns.index_of(r)
+            i
             for r in ("indicator_name", "annual_target", LEVEL1)
-            if body.columns.index_of(r) is not None
+            if (i := body.columns.index_of(r)) is not None
         ),
         ind_cols[0] if ind_cols else key,
     )

@@ -23,7 +23,7 @@ class ReportData:
     projects: list[dict[str, Any]]  # per project: unit, name, amounts by year
     changes: list[dict[str, Any]]  # the latest comparison: project, before, after, change, status
     indicator_counts: list[dict[str, Any]]  # per year and status
-    indicator_moves: list[dict[str, Any]]  # targets raised / lowered
+    indicator_moves: list[dict[str, Any]]  # targets tightened / loosened
     withheld: list[dict[str, Any]]  # per year
     sources: list[dict[str, Any]]  # per year and funding source
     project_changes: list[dict[str, Any]]  # new / dropped / renamed, for review
@@ -124,7 +124,7 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
             """
             select budget_year, project_name, indicator_name, prev_annual_target, annual_target, status
             from mart_indicator_yoy
-            where department_id = ? and budget_year between ? and ? and status in ('raised', 'lowered')
+            where department_id = ? and budget_year between ? and ? and status in ('tightened', 'loosened')
             order by budget_year desc, status, project_name""",
             p,
         )

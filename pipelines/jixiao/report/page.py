@@ -36,8 +36,8 @@ svg.chart { max-width: 100%; height: auto; }
 """
 
 STATUS_COLORS = {
-    "raised": POSITIVE,
-    "lowered": NEGATIVE,
+    "tightened": POSITIVE,
+    "loosened": NEGATIVE,
     "unchanged": PALETTE[0],
     "not_comparable": MUTED,
     "new": PALETTE[1],
@@ -208,9 +208,10 @@ def _indicators(d: ReportData) -> str:
     )
     return _section(
         "indicators",
-        "Indicator targets raised and lowered",
+        "Indicator targets tightened and loosened",
         "Every indicator compared with the same indicator the year before (same project, same "
-        "categories, same or reworded name). The table lists the targets that moved.",
+        "categories, same or reworded name), with its comparison: a floor (≥) raised or a cap (≤) "
+        "lowered is tightened, the reverse loosened. The table lists the targets that moved.",
         chart,
         table,
     )

@@ -167,7 +167,7 @@ def stacked_columns(
     ]
     for i, cat in enumerate(categories):
         x = left + i * slot + slot * 0.2
-        y = height - bottom - legend_h
+        y: float = height - bottom - legend_h
         for name, vals, color in series:
             v = vals[i] / totals[i] if percent and totals[i] else vals[i]
             h = plot_h * v / vmax

@@ -12,6 +12,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -43,7 +44,7 @@ class Fetched:
     fetched_at: str
 
 
-def fetch(entry: Entry, landing: Landing, limits: Limits, *, sleep=time.sleep) -> Fetched:  # type: ignore[no-untyped-def]
+def fetch(entry: Entry, landing: Landing, limits: Limits, *, sleep: Callable[[float], None] = time.sleep) -> Fetched:
     """Fetch ``entry`` into ``landing``; raises :class:`FetchError`."""
     if entry.url is not None:
         hasher = _download(entry.url, landing, limits, sleep)
@@ -118,7 +119,7 @@ def deadline_total(limits: Limits) -> float:
     return min(limits.http_deadline, limits.http_timeout * 4)
 
 
-def _download(url: str, landing: Landing, limits: Limits, sleep) -> _Hasher:  # type: ignore[no-untyped-def]
+def _download(url: str, landing: Landing, limits: Limits, sleep: Callable[[float], None]) -> _Hasher:
     attempts = limits.http_retries + 1
     last: FetchError | None = None
     for attempt in range(attempts):
@@ -131,7 +132,9 @@ def _download(url: str, landing: Landing, limits: Limits, sleep) -> _Hasher:  # 
             if not exc.retriable:
                 raise
     assert last is not None
-    raise FetchError(last.kind, f"{last.message} (after {attempts} attempts)")
+    if attempts == 1:
+        raise last
+    raise FetchError(last.kind, f"{last.message} (after {attempts} attempts)", retriable=True)
 
 
 # ---------------------------------------------------------------- fetch policy

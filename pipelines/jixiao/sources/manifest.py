@@ -209,9 +209,9 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
     fields: dict[str, object] = {}
     lines: dict[str, int] = {}
     for k, v in node.value:
-        key = str(_scalar(k))
-        fields[key] = _scalar(v)
-        lines[key] = k.start_mark.line + 1
+        name = str(_scalar(k))
+        fields[name] = _scalar(v)
+        lines[name] = k.start_mark.line + 1
     department = fields.get("department")
     year = fields.get("year")
     dept = department.strip() if isinstance(department, str) else None
@@ -267,11 +267,12 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
     if sha is not None and not (isinstance(sha, str) and _SHA256.match(sha)):
         return bad("'sha256' must be 64 hexadecimal characters", "sha256")
     notes = fields.get("notes")
-    key = fields.get("id")
-    if key is not None:
-        ident = str(key).strip()
+    given_id = fields.get("id")
+    key: str | None = None
+    if given_id is not None:
+        ident = str(given_id).strip()
         if not _SAFE_ID.match(ident) or ident in (".", "..") or ".." in ident:
-            return bad(f"'id' {key!r} must be a plain name (letters, digits, -, _, .; no path, no '..')", "id")
+            return bad(f"'id' {given_id!r} must be a plain name (letters, digits, -, _, .; no path, no '..')", "id")
         key = ident
     return Entry(
         dept,
@@ -282,7 +283,7 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
         str(notes) if notes is not None else None,
         manifest,
         line,
-        str(key) if key is not None else None,
+        key,
         reg,
         dist,
     )

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from ..faults import pause_point
 from ..parser import PARSER_VERSION
 from ..staging.schema import DOCUMENT_TABLES, LOAD_ERRORS
 from ..staging.store import StagedVersion, StagingStore
+from .dbt import DbtSummary
 
 META_TABLE = "_jixiao_load"
 
@@ -170,9 +171,17 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def new_build_path(build_dir: Path) -> Path:
-    build_dir.mkdir(parents=True, exist_ok=True)
-    return build_dir / f"warehouse-{uuid.uuid4().hex[:12]}.duckdb"
+def new_build_path(build_dir: Path, builder: str = "cli") -> Path:
+    """The file one builder (``cli`` for ``jixiao load``, ``dagster`` for the assets) builds
+    into, with whatever an earlier, killed build left there removed. The name stays the
+    same from build to build (builds are serialized), so dbt sees the same profile each
+    time and parses only what changed."""
+    folder = build_dir / builder
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "warehouse.duckdb"
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return path
 
 
 def _checkpoint(build: Path) -> None:
@@ -220,13 +229,12 @@ def publish_copy(build: Path, target: Path) -> None:
         staged.unlink(missing_ok=True)
 
 
-def clean_builds(build_dir: Path, keep: Path | None = None) -> None:
-    """Remove build files a crashed run left behind."""
+def clean_builds(build_dir: Path) -> None:
+    """Remove build files of earlier versions (one per build, named ``warehouse-<id>``)."""
     if not build_dir.exists():
         return
     for f in build_dir.glob("warehouse-*.duckdb*"):
-        if keep is None or not f.name.startswith(keep.name):
-            f.unlink(missing_ok=True)
+        f.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -347,6 +355,90 @@ def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- checking a build
+
+#: Written into a build once dbt has built and tested every model of it; a build without
+#: it (or whose raw tables were staged again since) is never published.
+CHECKED_TABLE = "_jixiao_checked"
+
+
+def check_build(
+    build: Path,
+    run_dbt: Callable[[Path], DbtSummary],
+    error_row_for: Callable[[str, str], tuple[Any, ...]],
+    rounds: int = 3,
+) -> tuple[DbtSummary, dict[str, str]]:
+    """``dbt build`` on ``build``; while blocking tests fail because of some documents'
+    rows, those documents are quarantined (taken out, with a load-error row each) and dbt
+    builds again. Returns the last summary and the quarantined documents with their test."""
+    summary = run_dbt(build)
+    quarantined: dict[str, str] = {}
+    for _ in range(rounds):  # each round leaves out the documents the failures lead to
+        if summary.errors or not summary.blocking:
+            break
+        culprits = {k: t for k, t in blame(build, summary.blocking).items() if k not in quarantined}
+        if not culprits:
+            break
+        quarantine(build, culprits, [error_row_for(k, t) for k, t in sorted(culprits.items())])
+        quarantined |= culprits
+        summary = run_dbt(build)
+    return summary, quarantined
+
+
+def build_problems(summary: DbtSummary) -> list[str]:
+    """Why a checked build cannot be published (nothing when it can)."""
+    problems = list(summary.errors) + [f"test {t.name}: {t.message}" for t in summary.blocking]
+    return problems + [f"model {m}: skipped" for m in summary.skipped]
+
+
+def mark_checked(build: Path, quarantined: dict[str, str]) -> None:
+    """Record in ``build`` that every model was built and every blocking test passed on
+    the raw tables it holds now."""
+    con = duckdb.connect(str(build))
+    try:
+        row = con.execute(f"SELECT fingerprint FROM {META_TABLE}").fetchone()
+        if row is None:
+            raise WarehouseError(f"{build} has no {META_TABLE} row: it was not staged by jixiao")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {CHECKED_TABLE} "
+            "(fingerprint VARCHAR, checked_at VARCHAR, quarantined VARCHAR)"
+        )
+        con.execute(
+            f"INSERT INTO {CHECKED_TABLE} VALUES (?, ?, ?)",
+            [row[0], datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(quarantined, ensure_ascii=False)],
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def unchecked_reason(build: Path) -> str | None:
+    """Why ``build`` may not be published: missing, or not built and tested by dbt as a
+    whole since its raw tables were staged. None when it may."""
+    if not build.exists():
+        return f"there is no build at {build}: stage the raw tables and run dbt first"
+    try:
+        con = duckdb.connect(str(build), read_only=True)
+    except duckdb.Error as exc:
+        return f"{build} cannot be opened: {exc}"
+    try:
+        staged = con.execute(f"SELECT fingerprint FROM {META_TABLE}").fetchone()
+        try:
+            checked = con.execute(f"SELECT fingerprint FROM {CHECKED_TABLE}").fetchone()
+        except duckdb.Error:
+            checked = None
+    except duckdb.Error:
+        return f"{build} holds no staged documents"
+    finally:
+        con.close()
+    if checked is None or staged is None or checked[0] != staged[0]:
+        return (
+            "dbt has not built and tested every model since the raw tables were staged: "
+            "materialize the raw tables, every dbt model and the warehouse together"
+        )
+    return None
 
 
 def clean_incoming(target: Path) -> None:

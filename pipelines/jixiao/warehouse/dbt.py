@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-DATABASE_ENV = "JIXIAO_DBT_DATABASE"
 
 
 @dataclass
@@ -41,41 +39,97 @@ class DbtSummary:
         return [t for t in self.tests if t.status in ("fail", "error")]
 
 
-def dbt_env(database: Path) -> dict[str, str]:
-    return {DATABASE_ENV: str(database), "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+def database_vars(database: Path) -> str:
+    """``--vars`` naming the DuckDB file dbt builds into (``profiles.yml`` reads ``var('database')``).
+
+    The file is passed as a var rather than through the environment, so that nothing
+    process-wide changes and dbt's partial parsing sees the same profile each time the
+    same builder (the CLI or Dagster) builds."""
+    import json
+
+    return json.dumps({"database": str(database)})
+
+
+def dbt_args(project_dir: Path, database: Path, work_dir: Path) -> list[str]:
+    """The arguments of ``dbt build`` for one builder: its database, target and log folders."""
+    return [
+        "build",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--vars",
+        database_vars(database),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
 
 
 def run_dbt_build(project_dir: Path, database: Path, work_dir: Path) -> DbtSummary:
-    """``dbt build`` against ``database``; dbt's target and logs go under ``work_dir``."""
+    """``dbt build`` against ``database``, in this process; dbt's target and logs go under
+    ``work_dir`` (kept between builds, so that dbt parses only what changed)."""
     from dbt.cli.main import dbtRunner
 
-    saved = {k: os.environ.get(k) for k in dbt_env(database)}
-    os.environ.update(dbt_env(database))
     work_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(work_dir / "target" / "run", ignore_errors=True)  # compiled SQL of the last build
+    # nothing on the console (the summary reports the tests); everything in the log file
     try:
-        res = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(project_dir),
-                "--profiles-dir",
-                str(project_dir),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--quiet",
-            ]
-        )
+        res = dbtRunner().invoke([*dbt_args(project_dir, database, work_dir), "--log-level", "none"])
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        release_database()
     summary = summarize(res)
     _attach_tests(summary, work_dir / "target")
+    return summary
+
+
+def release_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process between invocations.
+
+    dbt-duckdb holds one environment per process and reuses it while the profile's path
+    stays the same; the next build recreates its file at that path, which DuckDB's
+    in-process instance cache would otherwise answer with the old, still-open database.
+    (dbt-duckdb has no public call for this; if its internals change, this does nothing
+    and the builds still run, in a fresh process each as under Dagster.)"""
+    with contextlib.suppress(Exception):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+        with manager._LOCK:
+            if manager._ENV is not None:
+                manager._ENV.close()
+                manager._ENV = None
+
+
+def summary_from_artifacts(target: Path) -> DbtSummary:
+    """The summary of the dbt invocation whose artifacts are in ``target`` (run by another
+    process, such as dagster-dbt's ``dbt build``)."""
+    import json
+
+    try:
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+        nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    except (OSError, ValueError, KeyError) as exc:
+        return DbtSummary(success=False, errors=[f"no dbt results in {target}: {exc}"])
+    summary = DbtSummary(success=True)
+    for r in results:
+        node = nodes.get(r.get("unique_id"), {})
+        kind, name, status = node.get("resource_type"), node.get("name", r.get("unique_id")), str(r.get("status"))
+        if kind == "test":
+            severity = str(node.get("config", {}).get("severity", "error")).lower()
+            summary.tests.append(
+                TestOutcome(name, status, r.get("message") or "", r.get("failures"), severity, r.get("compiled_code"))
+            )
+        elif kind in ("model", "seed"):
+            if status == "success":
+                summary.models += kind == "model"
+                summary.seeds += kind == "seed"
+            elif status == "skipped" and kind == "model":
+                summary.skipped.append(name)
+            else:
+                summary.errors.append(f"{kind} {name}: {status}: {r.get('message')}")
+    summary.success = not summary.errors and not summary.blocking and not summary.skipped
+    _attach_tests(summary, target)
     return summary
 
 

@@ -249,7 +249,7 @@ def _target(rng: random.Random, kind: str, budget: Decimal) -> tuple[str, str | 
         unit = rng.choice(UNITS_OF_COUNT)
         form = rng.choice(["{v}{u}", "{v}{u}以上", "{v}{u}及以上", "不少于{v}{u}", "大于{v}{u}", "不低于{v}{u}"])
         text = form.format(v=v, u=unit)
-    from ..parser.targets import parse_target  # the truth's reading of a target follows the spec
+    from jixiao.parser.targets import parse_target  # the truth's reading of a target follows the spec
 
     t = parse_target(text)
     value = None if t.value is None else format(t.value, "f")

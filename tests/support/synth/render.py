@@ -19,7 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ..parser.model import AMOUNT_LABELS
+from jixiao.parser.model import AMOUNT_LABELS
+
 from .content import SynthBudget, SynthProject, SynthUnit
 
 FONT = "STSong-Light"

@@ -1,24 +1,46 @@
 """Warehouse assets: the raw staging tables (one writer), the dbt models, and the
-published warehouse file."""
+published warehouse file. They do what ``jixiao load`` does after staging, with the same
+library functions, so that both publish the same warehouse:
 
-import os
+* ``raw_tables`` stages every listed document's current rows into a new build file;
+* the dbt models are built and tested in it; a document whose rows fail a blocking test
+  is quarantined (left out, with a load-error row) and dbt builds again; when every
+  model was built and every blocking test passed, the build is marked checked;
+* ``warehouse`` publishes the build, only if it is marked checked for the raw tables it
+  holds now (a partial materialization never publishes).
+"""
+
+import fcntl
+import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
-from dagster_duckdb import DuckDBResource
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_specs
 
-from ...load.pipeline import load_errors
+from ...load.pipeline import QUARANTINE_MESSAGE, load_errors
+from ...staging.records import error_row
 from ...staging.schema import ALL_TABLES
-from ...warehouse.build import collect_inputs, create_staging_database, publish_copy
-from ...warehouse.dbt import DATABASE_ENV
+from ...warehouse.build import (
+    build_lock,
+    build_problems,
+    check_build,
+    collect_inputs,
+    create_staging_database,
+    mark_checked,
+    publish_copy,
+    unchecked_reason,
+)
+from ...warehouse.dbt import DbtSummary, database_vars, summary_from_artifacts
+from ..automation import after_upstream
 from ..resources import JixiaoResource, dbt_project
 
 RAW_SOURCE = "jixiao_raw"
-WAREHOUSE_TAG = {"jixiao/warehouse": "build"}
+#: tables of the BI schema whose row counts the warehouse asset reports
+BI_TABLES = "table_schema = 'main' and regexp_matches(table_name, '^(dim|fct|mart)_')"
 
 
 def raw_key(table: str) -> dg.AssetKey:
@@ -32,23 +54,26 @@ def raw_key(table: str) -> dg.AssetKey:
             deps=["parsed_document"],
             group_name="staging",
             kinds={"duckdb"},
-            description=f"Raw staging table {t.name}: the current version of every document's rows.",
+            automation_condition=after_upstream(),
+            description=f"Raw staging table {t.name}: the current version of every listed document's rows.",
         )
         for t in ALL_TABLES
     ],
     name="raw_tables",
 )
 def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Iterator[dg.MaterializeResult]:
-    """A new warehouse file holding the staged rows of every listed document (the one
-    writer to DuckDB: documents themselves only write Parquet)."""
+    """A new build file holding the staged rows of every listed document and the load
+    errors (the one writer to DuckDB: documents themselves only write Parquet)."""
     entries, problems, broken = jixiao.read()
     ws = jixiao.workspace()
+    settings = ws.settings
     errors = load_errors(entries, problems, broken, ws.store)
-    inputs = collect_inputs(ws.store, [e.key for e in entries], errors, ws.settings.dbt_project_dir)
-    path = jixiao.dagster_build_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    counts = create_staging_database(path, inputs)
-    context.log.info(f"staged {len(inputs.versions)} documents into {path}")
+    sources = [(e.key, str(e.manifest), e.line, e.location) for e in entries]
+    with jixiao.sharing(), build_lock(settings.build_dir):
+        inputs = collect_inputs(ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources)
+        path = jixiao.build_path(fresh=True)
+        counts = create_staging_database(path, inputs)
+    context.log.info(f"staged {len(inputs.versions)} documents and {len(inputs.errors)} load errors into {path}")
     for table in ALL_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_key(table.name),
@@ -57,7 +82,8 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
 
 
 class JixiaoDbtTranslator(DagsterDbtTranslator):
-    """dbt sources are the raw tables above; models are grouped by their layer."""
+    """dbt sources are the raw tables above; models are grouped by their layer and rebuilt
+    when what they read has settled."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -65,11 +91,14 @@ class JixiaoDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([dbt_resource_props["name"]])  # models and seeds by name: dim_project, …
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        path = str(dbt_resource_props.get("path", ""))
-        layer = path.split("/")[0] if "/" in path else ""
         if dbt_resource_props["resource_type"] == "seed":
             return "seeds"
+        path = str(dbt_resource_props.get("path", ""))
+        layer = path.split("/")[0] if "/" in path else ""
         return {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}.get(layer, "warehouse")
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return after_upstream()
 
 
 def _manifest_is_stale(manifest: Path, project_dir: Path) -> bool:
@@ -83,67 +112,174 @@ def _manifest_is_stale(manifest: Path, project_dir: Path) -> bool:
     return any(p.exists() and p.stat().st_mtime > parsed for p in sources)
 
 
+def prepare_manifest(project: DbtProject) -> None:
+    """``dbt parse`` in this process, when the manifest is missing or older than the
+    project (under ``dagster dev`` as in a deployment; one process at a time)."""
+    from dbt.cli.main import dbtRunner
+
+    target = project.project_dir / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _manifest_is_stale(project.manifest_path, project.project_dir):
+            return  # another process parsed it meanwhile
+        res = dbtRunner().invoke(
+            ["parse", "--project-dir", str(project.project_dir), "--profiles-dir", str(project.profiles_dir),
+             "--target-path", str(target), "--log-level", "none"]
+        )
+        if not res.success:
+            raise RuntimeError(f"dbt parse failed for {project.project_dir}: {res.exception}")
+
+
 @cache
 def dbt_models() -> dg.AssetsDefinition:
-    """The dbt assets, built on first use (not at import): ``prepare_if_dev`` parses the
-    project under ``dagster dev``; elsewhere a missing manifest is prepared once."""
-    project = dbt_project()
-    project.prepare_if_dev()
-    if _manifest_is_stale(project.manifest_path, project.project_dir):
-        project.preparer.prepare(project)
+    """The dbt project as one asset that always runs whole: every seed, model and test.
 
-    @dbt_assets(
-        manifest=project.manifest_path,
+    Each Dagster build stages the raw tables into a new file, so a subset of the models
+    (or of their tests) would leave seeds or upstream models missing and the build
+    unchecked: the dbt assets cannot be subset, and automation requesting one of them
+    requests all. (``@dbt_assets`` always allows subsets; this is the same multi-asset,
+    built from the same specs, without.) The manifest is parsed again whenever the
+    project changed, so ``dagster dev`` picks up edits on reload."""
+    project = dbt_project()
+    if _manifest_is_stale(project.manifest_path, project.project_dir):
+        prepare_manifest(project)
+    translator = JixiaoDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    specs, check_specs = build_dbt_specs(
+        translator=translator,
+        manifest=manifest,
+        select="fqn:*",
+        exclude="",
+        selector="",
+        io_manager_key=None,
         project=project,
-        dagster_dbt_translator=JixiaoDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    )
+
+    @dg.multi_asset(
+        name="jixiao_dbt",
+        specs=specs,
+        check_specs=check_specs,
+        can_subset=False,
+        op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: "fqn:*"},
+        allow_arbitrary_check_specs=True,
     )
     def jixiao_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, jixiao: JixiaoResource) -> Any:
-        os.environ[DATABASE_ENV] = str(jixiao.dagster_build_path())
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from build_and_check(context, dbt, jixiao, manifest, translator)
 
     return jixiao_dbt
 
 
-@dg.asset(
-    deps=[
-        dg.AssetKey(["mart_funding_yoy"]),
-        dg.AssetKey(["mart_indicator_yoy"]),
-        dg.AssetKey(["mart_load_errors"]),
-        dg.AssetKey(["fct_project_funding"]),
-        dg.AssetKey(["fct_indicator_target"]),
-    ],
-    group_name="warehouse",
-    kinds={"duckdb"},
-    description="The published warehouse: the built file copied into place in one rename (readers see whole loads).",
-)
-def warehouse(context: dg.AssetExecutionContext, jixiao: JixiaoResource, warehouse_db: DuckDBResource) -> Any:
-    settings = jixiao.settings()
-    publish_copy(jixiao.dagster_build_path(), settings.warehouse)
-    with warehouse_db.get_connection() as con:
-        counts = {
-            name: con.execute(f'select count(*) from "{name}"').fetchone()[0]
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main' "
-                "and (table_name like 'dim_%' or table_name like 'fct_%' or table_name like 'mart_%') order by 1"
+def build_and_check(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    jixiao: JixiaoResource,
+    manifest: Mapping[str, Any],
+    translator: DagsterDbtTranslator,
+) -> Iterator[Any]:
+    """``dbt build`` on the build file, with quarantine; the events of the last build are
+    reported. The build is marked checked only when every model and test ran and passed."""
+    build, target = jixiao.build_path(), jixiao.dbt_target()
+    if not build.exists():
+        raise dg.Failure(f"there is no build at {build}: materialize the raw tables first", allow_retries=False)
+    events: list[Any] = []
+
+    def run(path: Path) -> DbtSummary:
+        invocation = dbt.cli(
+            ["build", "--vars", database_vars(path)],
+            context=context,
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            raise_on_error=False,
+            target_path=target,
+        )
+        events[:] = list(invocation.stream())
+        return summary_from_artifacts(target)
+
+    entries = {e.key: e for e in jixiao.read()[0]}
+
+    def quarantine_row(key: str, test: str) -> tuple[Any, ...]:
+        e = entries.get(key)
+        return error_row(
+            key,
+            e.department if e else None,
+            e.year if e else None,
+            "quarantine",
+            "data_test_failed",
+            QUARANTINE_MESSAGE + test,
+            e.location if e else None,
+        )
+
+    with jixiao.sharing(), build_lock(jixiao.settings().build_dir):
+        summary, quarantined = check_build(build, run, quarantine_row)
+        yield from events
+        problems = build_problems(summary)
+        if problems:
+            raise dg.Failure(
+                "dbt build failed; nothing will be published: " + "; ".join(problems[:5]),
+                metadata={"problems": dg.MetadataValue.json(problems[:50])},
+                allow_retries=False,
+            )
+        for key, test in quarantined.items():
+            context.log.warning(f"{key}: {QUARANTINE_MESSAGE}{test}")
+        mark_checked(build, quarantined)  # the whole project ran (the asset cannot be subset)
+
+
+@cache
+def warehouse() -> dg.AssetsDefinition:
+    @dg.asset(
+        name="warehouse",
+        deps=[*dbt_models().keys, *(raw_key(t.name) for t in ALL_TABLES)],
+        group_name="warehouse",
+        kinds={"duckdb"},
+        automation_condition=after_upstream(),
+        check_specs=[
+            dg.AssetCheckSpec(
+                "no_load_errors",
+                asset="warehouse",
+                description="Every listed document loaded (failures are rows of mart_load_errors).",
+            )
+        ],
+        description=(
+            "The published warehouse: the checked build copied into place in one rename (readers see whole "
+            "loads). Refuses a build dbt has not built and tested as a whole since its raw tables were staged."
+        ),
+    )
+    def _warehouse(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> dg.MaterializeResult:
+        settings = jixiao.settings()
+        build = jixiao.build_path()
+        with jixiao.sharing(), build_lock(settings.build_dir):
+            reason = unchecked_reason(build)
+            if reason:
+                raise dg.Failure(f"not published: {reason}", allow_retries=False)
+            publish_copy(build, settings.warehouse)
+        with jixiao.published() as con:
+            counts = {
+                name: con.execute(f'select count(*) from "{name}"').fetchone()[0]  # type: ignore[index]
+                for (name,) in con.execute(
+                    f"select table_name from information_schema.tables where {BI_TABLES} order by 1"
+                ).fetchall()
+            }
+            errors = con.execute(
+                "select document_key, stage, error_kind, message from mart_load_errors order by 1"
             ).fetchall()
-        }
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(settings.warehouse)),
-            "bytes": settings.warehouse.stat().st_size,
-            "tables": dg.MetadataValue.json(counts),
-        }
-    )
+            documents = con.execute("select count(*) from dim_document").fetchone()[0]  # type: ignore[index]
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(settings.warehouse)),
+                "bytes": settings.warehouse.stat().st_size,
+                "documents": documents,
+                "load_errors": len(errors),
+                "tables": dg.MetadataValue.json(counts),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="no_load_errors",
+                    passed=not errors,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"errors": len(errors), "first": dg.MetadataValue.json([list(r) for r in errors[:10]])},
+                )
+            ],
+        )
 
-
-@dg.asset_check(asset=warehouse, description="Every listed document loaded (failures are in mart_load_errors).")
-def no_load_errors(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse_db.get_connection() as con:
-        rows = con.execute(
-            "select document_key, stage, error_kind, message from mart_load_errors order by 1"
-        ).fetchall()
-    return dg.AssetCheckResult(
-        passed=not rows,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"errors": len(rows), "first": dg.MetadataValue.json([list(r) for r in rows[:10]])},
-    )
+    return _warehouse
