@@ -253,12 +253,3 @@ _INDICATOR_TEXT_ROLES = (LEVEL1, LEVEL2, IND_NAME, PERIOD_TARGET, TARGET)
 
 def _indicator_texts(row: IndicatorRow) -> dict[str, str | None]:
     return {role: cell_text(row.cells.get(role, [])) for role in INDICATOR_PARTS}
-
-
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    t = text
-    while t and t[-1] in "。；;":
-        t = t[:-1]
-    return t or None

@@ -100,12 +100,6 @@ class PageGeometry:
     hrules: list[Segment] = field(default_factory=list)
     vrules: list[Segment] = field(default_factory=list)
 
-    def glyphs_in(self, x0: float, x1: float, top: float, bottom: float) -> list[Glyph]:
-        return [g for g in self.glyphs if x0 <= g.xc <= x1 and top <= g.yc <= bottom]
-
-    def hrules_between(self, top: float, bottom: float) -> list[Segment]:
-        return [s for s in self.hrules if top < s.pos < bottom]
-
 
 def _merge_segments(raw: Iterable[tuple[float, float, float]]) -> list[Segment]:
     """Merge collinear, overlapping or touching segments (pos, start, end)."""

@@ -69,8 +69,6 @@ EXTRA_AMOUNT_KEYS: tuple[str, ...] = tuple(c.key for c in AMOUNT_COLUMNS if c.ke
 AMOUNT_KEYS: tuple[str, ...] = STANDARD_AMOUNT_KEYS + EXTRA_AMOUNT_KEYS
 AMOUNT_LABELS: dict[str, str] = {c.key: c.heading for c in AMOUNT_COLUMNS}
 AMOUNT_KIND: dict[str, str] = {c.key: c.kind for c in AMOUNT_COLUMNS}
-#: Funding sources (what a total is made of), as opposed to totals and spending kinds.
-SOURCE_KEYS: tuple[str, ...] = tuple(k for k in AMOUNT_KEYS if AMOUNT_KIND[k] in (SOURCE, APPROPRIATION_PART))
 #: The parts of 财政拨款 (a table prints them beside it, or instead of it).
 APPROPRIATION_PARTS: tuple[str, ...] = tuple(k for k in AMOUNT_KEYS if AMOUNT_KIND[k] == APPROPRIATION_PART)
 #: Every amount column in output order, as the warehouse takes it (dbt's ``funding_sources`` var).

@@ -26,9 +26,6 @@ class Landing:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.pdf"
 
-    def has(self, sha256: str) -> bool:
-        return self.path_for(sha256).is_file()
-
     @contextmanager
     def writer(self) -> Iterator[tuple[IO[bytes], _Hasher]]:
         """A temporary file to stream a download into, hashed as it is written."""

@@ -287,7 +287,3 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
         reg,
         dist,
     )
-
-
-def load_manifests(files: list[Path], *, schemes: tuple[str, ...] = ("http", "https")) -> list[Manifest]:
-    return [load_manifest(f, schemes=schemes) for f in files]
