@@ -11,12 +11,12 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: load test setup browser lint dev clean
+.PHONY: load test setup browser bi-clients lint dev clean
 
 load: setup
 	$(BIN)/jixiao load
 
-test: setup browser
+test: setup browser bi-clients
 	$(BIN)/ruff check pipelines tests benchmarks dbt_project
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -28,6 +28,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $(STAMP)
+
+# The BI clients' environment (an older DuckDB, SQLAlchemy + duckdb-engine, Polars): the tests
+# open the published warehouse from it as a BI tool would (tests/test_bi_clients.py).
+BI_VENV  := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+
+bi-clients: $(BI_STAMP)
+
+$(BI_STAMP): tests/bi/requirements.txt clients/duckdb_sqlalchemy/pyproject.toml clients/duckdb_sqlalchemy/src/jixiao_duckdb_sqlalchemy/__init__.py
+	test -d $(BI_VENV) || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --force-reinstall --no-deps ./clients/duckdb_sqlalchemy
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/bi/requirements.txt
+	touch $(BI_STAMP)
 
 # The report test opens the HTML report in headless Chromium (Debian's package).
 browser:

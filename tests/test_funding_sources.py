@@ -113,6 +113,33 @@ def test_the_export_measures_are_the_vocabulary() -> None:
         assert f"f.{column}" in FUNDING_QUERY
 
 
+CONTRACT_COLUMN = re.compile(r"^\s*- name: \w+_wan\n(\s+data_type: .*\n)?", re.M)
+
+
+def test_the_contracts_list_every_amount(samples_warehouse: Path) -> None:
+    """A model with an enforced contract (the BI schema's facts) lists its columns in its YAML;
+    its amount columns are the var's, in order — the block to paste when a source is added."""
+    con = duckdb.connect(str(samples_warehouse), read_only=True)
+    try:
+        wrong = []
+        for path in sorted((DBT / "models" / "marts").glob("*.yml")):
+            for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+                if not (model.get("config") or {}).get("contract", {}).get("enforced"):
+                    continue
+                listed = [c["name"] for c in model.get("columns", [])]
+                built = _columns(con, f"main.{model['name']}")
+                if _amount_columns(listed) != _amount_columns(built):
+                    block = "\n".join(
+                        f"      - name: {c}\n        data_type: decimal(22,6)\n"
+                        f"        description: {AMOUNT_LABELS[c.removesuffix('_wan')]} in 万元"
+                        for c in _amount_columns(built)
+                    )
+                    wrong.append(f"{path.relative_to(DBT)}: list these amount columns, in this order:\n{block}")
+    finally:
+        con.close()
+    assert not wrong, "\n".join(wrong)
+
+
 def test_no_sql_model_spells_out_a_funding_source() -> None:
     """The models name the amount columns through macros/funding_sources.sql, never by hand
     (总计 and the department's 基本支出 / 项目支出 may be used by name where a model needs them)."""
@@ -121,7 +148,10 @@ def test_no_sql_model_spells_out_a_funding_source() -> None:
     offenders = {}
     for path in sorted((DBT / "models").rglob("*")):
         if path.suffix in (".sql", ".py", ".yml"):
-            found = sorted({m.group(0) for m in pattern.finditer(path.read_text(encoding="utf-8"))})
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".yml":  # a contract lists its columns: test_the_contracts_list_every_amount
+                text = CONTRACT_COLUMN.sub("", text)
+            found = sorted({m.group(0) for m in pattern.finditer(text)})
             if found:
                 offenders[str(path.relative_to(DBT))] = found
     assert not offenders, f"funding sources spelled out by hand (use the funding_sources macros): {offenders}"
@@ -214,12 +244,13 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
 def test_the_warehouse_models_carry_every_amount(samples_warehouse: Path) -> None:
     con = duckdb.connect(str(samples_warehouse), read_only=True)
     try:
-        raw = _columns(con, "main.raw_funding_rows")
+        raw = _columns(con, "raw.raw_funding_rows")
         assert _amount_columns(raw) == list(AMOUNT_KEYS)
         for relation, want in MODELS.items():
             assert _amount_columns(_columns(con, relation)) == want, relation
         labels = con.execute("select distinct source, source_label from main.mart_funding_source_mix").fetchall()
-        assert labels and all(AMOUNT_LABELS.get(key) == label and key in SOURCE_MIX_KEYS for key, label in labels)
+        known = {**{k: AMOUNT_LABELS[k] for k in SOURCE_MIX_KEYS}, "not_itemised": "未分列"}
+        assert labels and all(known.get(key) == label for key, label in labels)
         fiscal = [r[0] for r in con.execute(f"describe ({FUNDING_QUERY})").fetchall()]
         assert [column for column, _ in MEASURES.values()] == _amount_columns(fiscal)
     finally:
@@ -227,12 +258,13 @@ def test_the_warehouse_models_carry_every_amount(samples_warehouse: Path) -> Non
 
 
 def test_the_compiled_models_and_tests_follow_the_list(samples_warehouse: Path) -> None:
-    """The source mix has one branch per source, and the generic tests over the amounts
+    """The long-form funding has one branch per source, and the generic tests over the amounts
     (total = Σ sources, accepted source keys) were generated from the same list."""
     manifest = samples_warehouse.parent / "build" / "dbt" / "target" / "manifest.json"
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
-    mix = nodes["model.jixiao.mart_funding_source_mix"]["compiled_code"]
-    assert re.findall(r"'(\w+)' as source,", mix) == SOURCE_MIX_KEYS
+    long_form = nodes["model.jixiao.fct_project_funding_source"]["compiled_code"]
+    branches = [b for b in re.findall(r"select (?:f\.)?funding_id, '(\w+)'", long_form) if b != "not_itemised"]
+    assert sorted(branches) == sorted(SOURCE_MIX_KEYS) and len(branches) == len(SOURCE_MIX_KEYS)
     tests = {n["name"]: n.get("compiled_code") or "" for n in nodes.values() if n["resource_type"] == "test"}
     (sum_test,) = [code for name, code in tests.items() if name.startswith("equals_sum_of_sources_fct_project_funding")]
     for k in AMOUNT_KEYS:
@@ -241,7 +273,7 @@ def test_the_compiled_models_and_tests_follow_the_list(samples_warehouse: Path) 
         elif AMOUNT_KIND[k] == APPROPRIATION_PART:
             assert f"{k}_wan is null" in sum_test, k
     (accepted,) = [code for name, code in tests.items() if name.startswith("accepted_funding_sources_mart_funding")]
-    assert re.findall(r"'(\w+)'", accepted.split("not in", 1)[1]) == SOURCE_MIX_KEYS
+    assert re.findall(r"'(\w+)'", accepted.split("not in", 1)[1]) == [*SOURCE_MIX_KEYS, "not_itemised"]
 
 
 def test_the_yaml_documents_only_columns_that_exist(samples_warehouse: Path) -> None:
@@ -253,7 +285,7 @@ def test_the_yaml_documents_only_columns_that_exist(samples_warehouse: Path) -> 
             r[0]: r[1] for r in con.execute("select table_name, table_schema from information_schema.tables").fetchall()
         }
         missing = []
-        for path in sorted((DBT / "models").rglob("_*.yml")):
+        for path in sorted((DBT / "models").rglob("*.yml")):
             for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
                 name = model["name"]
                 if name not in where:
@@ -275,7 +307,7 @@ def test_dbt_refuses_an_amount_its_var_does_not_list(samples_warehouse: Path, tm
     shutil.copyfile(samples_warehouse, database)
     con = duckdb.connect(str(database))
     try:
-        con.execute("update main.raw_documents set amount_columns = amount_columns || ',city_level_spending'")
+        con.execute("update raw.raw_documents set amount_columns = amount_columns || ',city_level_spending'")
     finally:
         con.close()
     with pytest.MonkeyPatch.context() as mp:

@@ -84,7 +84,7 @@ def test_marts_hold_the_seed_figures(loaded: tuple[LoadResult, LoadResult, Path]
     ).fetchone()
     assert trip == (Decimal("260.00"), Decimal("260.00"), True)
     yoy = dict(con.execute(
-        "select project_name, status from mart_funding_yoy where level = 'project' and department_name = ? "
+        "select project_name, status from mart_project_funding_yoy where department_name = ? "
         "and budget_year = 2025", [DEPT]
     ).fetchall())
     assert yoy["因公出国（境）经费"] == "continued"
@@ -92,14 +92,14 @@ def test_marts_hold_the_seed_figures(loaded: tuple[LoadResult, LoadResult, Path]
     assert yoy["广州市外事港澳业务综合管理平台优化项目"] == "new"
     # a year range in the name does not break a project's identity across years
     ops = con.execute(
-        "select budget_year, prev_amount_wan, amount_wan, status from mart_funding_yoy where level = 'project' "
-        "and project_name like '%信息化运维项目' and department_name = ? order by 1", [DEPT]
+        "select budget_year, prev_amount_wan, amount_wan, status from mart_project_funding_yoy "
+        "where project_name like '%信息化运维项目' and department_name = ? order by 1", [DEPT]
     ).fetchall()
     assert [(y, s) for y, _, _, s in ops] == [(2024, "first_year"), (2025, "continued"), (2026, "continued")]
     assert ops[1][1:3] == (Decimal("34.50"), Decimal("36.30"))
     dept = con.execute(
-        "select amount_wan, prev_amount_wan, change_wan from mart_funding_yoy where level = 'department' "
-        "and department_name = ? and budget_year = 2026", [DEPT]
+        "select total_wan, prev_total_wan, change_wan from mart_department_funding_yoy "
+        "where department_name = ? and budget_year = 2026", [DEPT]
     ).fetchone()
     assert dept == (Decimal("3095.70"), Decimal("2925.54"), Decimal("170.16"))
     tightened = con.execute(

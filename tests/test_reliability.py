@@ -279,7 +279,7 @@ while time.monotonic() < end and not os.path.exists(stop):
     try:
         con = duckdb.connect(path, read_only=True)
         try:
-            builds.add(con.execute("select built_at from _jixiao_load").fetchone()[0])
+            builds.add(con.execute("select built_at from jixiao.load_info").fetchone()[0])
             n = con.execute("select count(*) from dim_document").fetchone()[0]
             s = con.execute("select sum(projects_total_wan) from fct_department_funding").fetchone()[0]
             p = con.execute("select sum(total_wan) from fct_project_funding").fetchone()[0]

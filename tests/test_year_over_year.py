@@ -33,9 +33,17 @@ def test_a_renamed_project_is_matched_with_its_score(samples_warehouse: Path) ->
                                     "where project_name like '%信息化运维项目' and department_id = "
                                     "(select department_id from dim_department where department_name = ?)", [DEPT])
     assert ident == (1,)
-    review = q(samples_warehouse, "select budget_year, change, match_method, match_score from mart_project_changes "
+    # only the year range changed: one project, and not a rename for review
+    review = q(samples_warehouse, "select budget_year, change from mart_project_changes "
                                   "where department_name = ? and change = 'renamed' order by 1", [DEPT])
-    assert review == [(2025, "renamed", "normalized", 100.0), (2026, "renamed", "normalized", 100.0)]
+    assert review == []
+    names = q(samples_warehouse, "select budget_year, project_name, prev_project_name, status from mart_project_funding_yoy "
+                                 "where department_name = ? and project_name like '%信息化运维项目' order by 1", [DEPT])
+    assert names == [
+        (2024, "2024-2025年信息化运维项目", None, "first_year"),
+        (2025, f"{DEPT}2025-2026年信息化运维项目", "2024-2025年信息化运维项目", "continued"),
+        (2026, f"{DEPT}2026-2027年信息化运维项目", f"{DEPT}2025-2026年信息化运维项目", "continued"),
+    ]
 
 
 def test_a_raised_floor_is_a_tightened_target(samples_warehouse: Path) -> None:
@@ -52,8 +60,8 @@ def test_a_raised_floor_is_a_tightened_target(samples_warehouse: Path) -> None:
 
 def test_a_dropped_project_is_dropped(samples_warehouse: Path) -> None:
     rows = q(samples_warehouse, """
-        select budget_year, prev_amount_wan, amount_wan, change_wan, status from mart_funding_yoy
-        where level = 'project' and department_name = ? and project_name = '广州国际友城交流合作专项经费'
+        select budget_year, prev_amount_wan, amount_wan, change_wan, status from mart_project_funding_yoy
+        where department_name = ? and project_name = '广州国际友城交流合作专项经费'
         order by 1""", [DEPT])
     assert rows == [
         (2024, None, Decimal("150.000000"), None, "first_year"),
@@ -67,7 +75,7 @@ def test_a_dropped_project_is_dropped(samples_warehouse: Path) -> None:
 
 def test_department_marts(samples_warehouse: Path) -> None:
     totals = q(samples_warehouse, "select budget_year, total_wan, change_wan, new_projects, dropped_projects "
-                                  "from mart_department_totals where department_name = ? order by 1", [DEPT])
+                                  "from mart_department_funding_yoy where department_name = ? order by 1", [DEPT])
     assert totals == [
         (2024, Decimal("2924.500000"), None, 0, 0),
         (2025, Decimal("2925.540000"), Decimal("1.040000"), 1, 1),
@@ -77,10 +85,11 @@ def test_department_marts(samples_warehouse: Path) -> None:
                                     "from mart_withheld_share where department_name = ? order by 1", [DEPT])
     assert withheld == [(2024, Decimal("610.000000"), 2), (2025, Decimal("660.000000"), 2),
                         (2026, Decimal("670.000000"), 2)]
-    mix = q(samples_warehouse, "select budget_year, source, share_of_total from mart_funding_source_mix "
-                               "where department_name = '广州市教育局' and budget_year = 2025 order by share_of_total desc")
+    mix = q(samples_warehouse, "select budget_year, source, share_pct from mart_funding_source_mix "
+                               "where department_name = '广州市教育局' and budget_year = 2025 and parent_source is null "
+                               "order by share_pct desc")
     assert [m[1] for m in mix] == ["fiscal_appropriation", "fiscal_special_account", "other_funds"]
-    assert abs(sum(m[2] for m in mix) - 1) < 0.001
+    assert abs(sum(m[2] for m in mix) - 100) < 0.05
 
 
 def test_a_renamed_department_is_one_department(tmp_path: Path) -> None:
@@ -97,6 +106,6 @@ def test_a_renamed_department_is_one_department(tmp_path: Path) -> None:
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     run([manifest], settings)
     depts = q(settings.warehouse, "select department_name, names_published, first_year, last_year from dim_department")
-    assert depts == [(DEPT, ["中共广州市委外事工作委员会办公室", "广州市人民政府外事办公室"], 2024, 2025)]
-    status = q(settings.warehouse, "select status from mart_funding_yoy where level = 'department' order by budget_year")
+    assert depts == [(DEPT, "中共广州市委外事工作委员会办公室；广州市人民政府外事办公室", 2024, 2025)]
+    status = q(settings.warehouse, "select status from mart_department_funding_yoy order by budget_year")
     assert status == [("first_year",), ("continued",)]

@@ -22,6 +22,12 @@
     {{- return(['total', 'source', 'appropriation_part']) -}}
 {% endmacro %}
 
+{#- The key of the source the appropriation_part kind splits (财政拨款): a part's
+    parent_source in the long-form funding. -#}
+{% macro appropriation_key() %}
+    {{- return('fiscal_appropriation') -}}
+{% endmacro %}
+
 {#- The kinds that say where money comes from (what mart_funding_source_mix lists). -#}
 {% macro source_kinds() %}
     {{- return(['source', 'appropriation_part']) -}}

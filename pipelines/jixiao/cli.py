@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .report.text import LANGUAGES
+
 EXIT_OK = 0
 EXIT_INPUT = 2  # the input was refused (a ParseError): one line on stderr says why
 EXIT_INTERNAL = 3  # a bug: one line on stderr, the traceback with --debug
@@ -132,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--years", metavar="FIRST-LAST", help="a range such as 2023-2026 (default: every year loaded)")
     r.add_argument("--out", metavar="HTML", help="the file to write (default: reports/<department>_<years>.html)")
     r.add_argument("--warehouse", metavar="DUCKDB", help="the warehouse to read (default: data/warehouse.duckdb)")
+    r.add_argument("--lang", choices=LANGUAGES, default="zh", help="the report's language (default: zh, Chinese)")
     r.set_defaults(func=_report_command)
 
     e = command(

@@ -21,6 +21,7 @@ from . import __version__
 from .parser.errors import ParseError
 from .parser.vocabulary import FUNDING_SOURCES, SPENDING, TOTAL
 from .settings import load_settings
+from .warehouse.build import META_TABLE
 
 FISCAL_CSV = "fiscal/project_funding.csv"
 
@@ -35,7 +36,7 @@ MEASURES = {
 FUNDING_QUERY = f"""
 select
     f.funding_id, f.budget_year, f.department_id, d.department_name, f.unit_id, u.unit_name,
-    f.project_id, p.project_name, f.project_name as project_name_published, f.disclosed,
+    f.project_id, p.latest_project_name as project_name, f.project_name as project_name_published, f.disclosed,
     {", ".join(f"f.{column}" for column, _ in MEASURES.values())},
     f.document_key, doc.source_location
 from fct_project_funding f
@@ -43,7 +44,7 @@ join dim_department d on d.department_id = f.department_id
 join dim_unit u on u.unit_id = f.unit_id
 join dim_project p on p.project_id = f.project_id
 join dim_document doc on doc.document_key = f.document_key
-order by f.budget_year, d.department_name, u.unit_name, p.project_name
+order by f.budget_year, d.department_name, u.unit_name, p.latest_project_name
 """
 
 
@@ -101,7 +102,7 @@ def export(warehouse: Path, out: Path, fmt: str) -> dict[str, int]:
         assert rows is not None
         written[FISCAL_CSV] = rows[0]
         columns = con.execute(f"describe ({FUNDING_QUERY})").fetchall()
-        built = con.execute("select built_at from _jixiao_load").fetchone()
+        built = con.execute(f"select built_at from {META_TABLE}").fetchone()
     finally:
         con.close()
     package = fiscal_data_package(columns, rows[1], rows[2], built[0] if built else None)

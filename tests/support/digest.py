@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 #: jixiao's own bookkeeping tables (when and from what a build was made)
-BOOKKEEPING = ("_jixiao_load", "_jixiao_checked")
+BOOKKEEPING = ("load_info", "build_check")
 #: columns that say when something happened, not what was loaded
 TIMES = ("fetched_at", "parsed_at", "occurred_at", "built_at", "checked_at")
 
@@ -20,7 +20,7 @@ def table_checksums(warehouse: Path, ignore_times: bool = False) -> dict[str, tu
     try:
         names = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where not list_contains($skip, table_name) order by 1, 2",
+            "where not (table_schema = 'jixiao' and list_contains($skip, table_name)) order by 1, 2",
             {"skip": list(BOOKKEEPING)},
         ).fetchall()
         out = {}

@@ -1,13 +1,13 @@
 -- Indicators with their project's identity, category codes, and their own identity
--- across years (same project and categories, same or close normalized name).
+-- across years (same project and categories, same or close normalized name). Every
+-- indicator has a category: 未分类 (unclassified) where the table prints none.
 select
-    i.*,
+    i.* exclude (level1, level2),
+    {{ indicator_category_columns("i") }}
     p.project_id,
     p.unit_id,
     p.department_id,
     p.budget_year,
-    c1.category_code as level1_code,
-    c2.category_code as level2_code,
     n.indicator_id,
     n.indicator_name_normalized,
     n.match_method,
@@ -17,7 +17,4 @@ join {{ ref('int_projects') }} as p
     on p.document_key = i.document_key and p.row_number = i.row_number
 join {{ ref('int_indicator_identity') }} as n
     on n.document_key = i.document_key and n.row_number = i.row_number and n.seq = i.seq
-left join {{ ref('indicator_categories') }} as c1
-    on c1.category_level = 1 and c1.category_name = i.level1
-left join {{ ref('indicator_categories') }} as c2
-    on c2.category_level = 2 and c2.category_name = i.level2 and c2.level1_name = i.level1
+{{ indicator_category_joins("i") }}

@@ -19,6 +19,6 @@ select
     max(budget_year) as last_year,
     count(*) as document_count,
     bool_or(table_kinds like '%department%') as has_department_targets,
-    list_sort(list_distinct(list(department_name_published))) as names_published
+    array_to_string(list_sort(list_distinct(list(department_name_published))), '；') as names_published
 from docs
 group by department_id, department_name_current

@@ -1,5 +1,6 @@
 -- Each department in each year (万元): the printed 合计, the sum of the printed unit
--- subtotals, and the sum of all projects; withheld (不宜公开) funding and its share.
+-- subtotals, and the sum of all projects; withheld (不宜公开) funding and its percent of
+-- the projects' total (0–100).
 with rows as (
     select * from {{ ref('int_funding_rows') }}
 ),
@@ -29,6 +30,7 @@ select
     d.department_id,
     d.document_key,
     d.budget_year,
+    make_date(d.budget_year, 1, 1) as budget_date,
     t.printed_total_wan,
     u.units_total_wan,
     coalesce(u.unit_rows, 0) as unit_count,
@@ -36,7 +38,7 @@ select
     coalesce(t.printed_total_wan, p.projects_total_wan, 0) as total_wan,
     coalesce(p.withheld_total_wan, 0) as withheld_total_wan,
     case when coalesce(p.projects_total_wan, 0) > 0
-         then round(coalesce(p.withheld_total_wan, 0) / p.projects_total_wan, 4) end as withheld_share,
+         then round(coalesce(p.withheld_total_wan, 0) / p.projects_total_wan * 100, 2) end as withheld_pct,
     coalesce(p.project_count, 0) as project_count,
     coalesce(p.withheld_project_count, 0) as withheld_project_count
 from {{ ref('int_documents') }} as d

@@ -6,17 +6,16 @@ select
     r.department_id,
     i.document_key,
     r.budget_year,
+    make_date(r.budget_year, 1, 1) as budget_date,
     i.seq,
-    c1.category_code as level1_code,
-    i.level1,
-    c2.category_code as level2_code,
-    i.level2,
+    {{ indicator_category_columns("i") }}
     i.indicator_name,
     i.period_target,
     i.annual_target,
     i.target_op,
     i.target_value,
     i.target_unit,
+    case when i.target_unit = '元' then i.target_value / 10000 end as target_value_wan,
     i.nature,
     i.weight,
     i.is_core,
@@ -25,8 +24,5 @@ select
     i.page
 from {{ ref('stg_indicators') }} as i
 join {{ ref('int_department_rows') }} as r using (document_key, row_number)
-left join {{ ref('indicator_categories') }} as c1
-    on c1.category_level = 1 and c1.category_name = i.level1
-left join {{ ref('indicator_categories') }} as c2
-    on c2.category_level = 2 and c2.category_name = i.level2 and c2.level1_name = i.level1
+{{ indicator_category_joins("i") }}
 where i.table_kind = 'department'

@@ -24,6 +24,7 @@ select
     r.department_id,
     r.document_key,
     r.budget_year,
+    make_date(r.budget_year, 1, 1) as budget_date,
     -- every amount column's <key>_wan (macros/funding_sources.sql)
     {{- funding_columns("r.{key}_wan") }}
     r.goal,

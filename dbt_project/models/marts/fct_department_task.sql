@@ -4,6 +4,7 @@ select
     r.department_id,
     t.document_key,
     r.budget_year,
+    make_date(r.budget_year, 1, 1) as budget_date,
     t.seq,
     t.task_name,
     t.task_content,

@@ -8,6 +8,7 @@ select
     department_id,
     document_key,
     budget_year,
+    make_date(budget_year, 1, 1) as budget_date,
     seq,
     level1_code,
     level1,
@@ -20,6 +21,8 @@ select
     target_op,
     target_value,
     target_unit,
+    -- a money target in 万元 like the funding columns (the parser reads money in 元)
+    case when target_unit = '元' then target_value / 10000 end as target_value_wan,
     nature,
     weight,
     is_core,

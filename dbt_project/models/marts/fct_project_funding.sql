@@ -6,6 +6,7 @@ select
     department_id,
     document_key,
     budget_year,
+    make_date(budget_year, 1, 1) as budget_date,
     project_name,
     project_code,
     implementing_unit,

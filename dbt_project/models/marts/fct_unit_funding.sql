@@ -5,6 +5,7 @@ select
     department_id,
     document_key,
     budget_year,
+    make_date(budget_year, 1, 1) as budget_date,
     unit_name,
     printed_subtotal_wan,
     projects_total_wan,

@@ -38,6 +38,7 @@ rows as (
         y.department_id,
         d.department_name,
         y.budget_year,
+        make_date(y.budget_year, 1, 1) as budget_date,
         coalesce(p.project_count, 0) as project_count,
         coalesce(p.projects_total_wan, 0) as projects_total_wan,
         o.total_wan as department_budget_wan,
@@ -46,13 +47,13 @@ rows as (
         coalesce(i.indicator_count, 0) as project_indicator_count,
         case when p.project_count > 0 then round(coalesce(i.indicator_count, 0) / p.project_count, 2) end
             as indicators_per_project,
-        case when i.indicator_count > 0 then round(i.quantified_count / i.indicator_count, 4) end
-            as quantified_share,
-        case when i.indicator_count > 0 then round(i.output_count / i.indicator_count, 4) end as output_share,
-        case when i.indicator_count > 0 then round(i.outcome_count / i.indicator_count, 4) end as outcome_share,
-        case when i.indicator_count > 0 then round(i.satisfaction_count / i.indicator_count, 4) end
-            as satisfaction_share,
-        case when i.indicator_count > 0 then round(i.cost_count / i.indicator_count, 4) end as cost_share,
+        case when i.indicator_count > 0 then round(i.quantified_count / i.indicator_count * 100, 2) end
+            as quantified_pct,
+        case when i.indicator_count > 0 then round(i.output_count / i.indicator_count * 100, 2) end as output_pct,
+        case when i.indicator_count > 0 then round(i.outcome_count / i.indicator_count * 100, 2) end as outcome_pct,
+        case when i.indicator_count > 0 then round(i.satisfaction_count / i.indicator_count * 100, 2) end
+            as satisfaction_pct,
+        case when i.indicator_count > 0 then round(i.cost_count / i.indicator_count * 100, 2) end as cost_pct,
         coalesce(o.indicator_count, 0) as department_indicator_count,
         coalesce(o.task_count, 0) as department_task_count,
         o.department_id is not null as has_department_targets

@@ -99,10 +99,11 @@ select
     {{ surrogate_key(["c.indicator_id", "c.budget_year"]) }} as indicator_yoy_id,
     c.indicator_id,
     c.project_id,
-    dp.project_name,
+    coalesce(cy.project_name, py.project_name) as project_name,
     c.department_id,
     dd.department_name,
     c.budget_year,
+    make_date(c.budget_year, 1, 1) as budget_date,
     c.prev_year,
     c.level1,
     c.level2,
@@ -121,6 +122,7 @@ select
     c.status,
     case when c.status = 'not_comparable' then c.not_comparable_reason end as not_comparable_reason
 from compared as c
-left join {{ ref('dim_project') }} as dp on dp.project_id = c.project_id
+left join {{ ref('fct_project_funding') }} as cy on cy.project_id = c.project_id and cy.budget_year = c.budget_year
+left join {{ ref('fct_project_funding') }} as py on py.project_id = c.project_id and py.budget_year = c.prev_year
 left join {{ ref('dim_department') }} as dd on dd.department_id = c.department_id
 where c.status is not null

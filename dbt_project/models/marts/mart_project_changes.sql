@@ -1,11 +1,16 @@
 -- Projects that changed between a department's consecutive years, for review: new
 -- (no match), dropped (gone), renamed (matched under another name — how, and how sure).
+-- A name that changed only in what identity ignores (its year or year range, the
+-- department prefix, spaces, bracket widths: 2024年…运动会经费 → 2025年…运动会经费) is the
+-- same name, not a rename.
 with doc_years as (
     select * from {{ ref('int_department_years') }}
 ),
 
 f as (
-    select * from {{ ref('fct_project_funding') }}
+    select f.*, p.project_name_normalized
+    from {{ ref('fct_project_funding') }} as f
+    join {{ ref('int_projects') }} as p using (project_id, budget_year)
 ),
 
 renamed_or_new as (
@@ -18,7 +23,7 @@ renamed_or_new as (
     join doc_years as y on y.department_id = f.department_id and y.budget_year = f.budget_year
     left join f as prev on prev.project_id = f.project_id and prev.budget_year = y.prev_year
     where y.prev_year is not null
-      and (f.match_method = 'new' or (f.matched_name is not null and f.matched_name <> f.project_name))
+      and (f.match_method = 'new' or (prev.project_name_normalized <> f.project_name_normalized))
 ),
 
 dropped as (
@@ -42,6 +47,7 @@ select
     u.unit_name,
     c.project_id,
     c.budget_year,
+    make_date(c.budget_year, 1, 1) as budget_date,
     c.prev_year,
     c.change,
     c.project_name,

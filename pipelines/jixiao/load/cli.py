@@ -9,6 +9,7 @@ from typing import Any
 
 from ..settings import load_settings
 from ..textable import pad, render, truncate
+from ..warehouse.dbt import docs_folder
 from .lock import DataFolderBusy
 from .pipeline import DocumentOutcome, LoadResult, run
 
@@ -102,6 +103,10 @@ def summary(result: LoadResult, manifests: list[Path]) -> str:
         else:
             c = wh.counts
             lines.append(f"  warehouse  published {wh.path}")
+            if wh.message:  # published, with a warning (no documentation site)
+                lines.append(f"    ! {wh.message}")
+            else:
+                lines.append(f"  docs       {docs_folder(wh.path) / 'index.html'}")
             lines.append(
                 f"  rows       {c.get('raw_funding_rows', 0)} funding rows, "
                 f"{c.get('raw_indicators', 0)} indicators from {c.get('raw_documents', 0)} documents"
@@ -131,8 +136,8 @@ def largest_changes(warehouse: Path, n: int = 5) -> list[str]:
             """
             select department_name, project_name, prev_year, budget_year, prev_amount_wan, amount_wan,
                    change_wan, change_pct, status
-            from mart_funding_yoy
-            where level = 'project' and status in ('continued', 'new', 'dropped')
+            from mart_project_funding_yoy
+            where status in ('continued', 'new', 'dropped')
             order by abs(change_wan) desc, department_name, project_name
             limit ?
             """,

@@ -39,7 +39,7 @@ from ..warehouse.build import (
     published_fingerprint,
     published_quarantine,
 )
-from ..warehouse.dbt import DbtSummary, run_dbt_build
+from ..warehouse.dbt import DbtSummary, generate_docs, publish_docs, run_dbt_build
 from .lock import hold
 from .worker import ParserPool, parse_isolated
 
@@ -333,16 +333,30 @@ def build_warehouse(
                 )
             mark_checked(build, quarantined)
             t2 = time.perf_counter()
+            progress("warehouse", {"step": "docs"})
+            docs_page, docs_problem = _docs(settings, build)
+            timings["docs"] = time.perf_counter() - t2
+            t3 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
             publish(build, target)
-            timings["publish"] = time.perf_counter() - t2
+            if docs_page is not None:
+                publish_docs(docs_page, target)
+            timings["publish"] = time.perf_counter() - t3
             counts = {**counts, "raw_documents": counts.get("raw_documents", 0) - len(quarantined)}
-            return WarehouseOutcome("built", target, counts, summary, None, timings, quarantined)
+            return WarehouseOutcome("built", target, counts, summary, docs_problem, timings, quarantined)
         except WarehouseError as exc:
             return WarehouseOutcome("failed", target, message=str(exc), timings=timings)
         finally:
             for leftover in (build, build.with_name(build.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+
+
+def _docs(settings: Settings, build: Path) -> tuple[Path | None, str | None]:
+    """The build's documentation page, or why there is none (a warning: the data is good)."""
+    try:
+        return generate_docs(settings.dbt_project_dir, build, settings.build_dir / "dbt"), None
+    except Exception as exc:  # dbt raises many kinds; the warehouse is published without docs
+        return None, f"the documentation site was not generated ({exc.__class__.__name__}: {exc})"[:300]
 
 
 def _quarantine_row(key: str, test: str, entry: Entry | None) -> tuple[Any, ...]:

@@ -28,7 +28,7 @@ def run_report(args: argparse.Namespace) -> int:
     span = f"{data.years[0]}-{data.years[-1]}"
     out = Path(args.out) if args.out else settings.root / "reports" / f"{_slug(data.department)}_{span}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(data), encoding="utf-8")
+    out.write_text(render_report(data, getattr(args, "lang", "zh")), encoding="utf-8")
     print(f"report written to {out.resolve()}")
     return 0
 

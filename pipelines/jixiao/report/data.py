@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from ..warehouse.build import META_TABLE
+
 
 class ReportError(Exception):
     """The report cannot be made (unknown department, no warehouse, no years)."""
@@ -60,7 +62,7 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
     try:
         found = con.execute(
             "select department_id, department_name, names_published from dim_department "
-            "where department_name = ? or list_contains(names_published, ?)",
+            "where department_name = ? or list_contains(string_split(names_published, '；'), ?)",
             [department, department],
         ).fetchone()
         if found is None:
@@ -80,19 +82,19 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
         p = [dept_id, chosen[0], chosen[-1]]
         totals = _rows(
             con,
-            "select * from mart_department_totals where department_id = ? "
+            "select * from mart_department_funding_yoy where department_id = ? "
             "and budget_year between ? and ? order by budget_year",
             p,
         )
         funding = _rows(
             con,
             """
-            select f.project_id, u.unit_name, dp.project_name, f.budget_year, f.total_wan
+            select f.project_id, u.unit_name, dp.latest_project_name as project_name, f.budget_year, f.total_wan
             from fct_project_funding f
             join dim_project dp using (project_id)
             join dim_unit u on u.unit_id = f.unit_id
             where f.department_id = ? and f.budget_year between ? and ?
-            order by u.unit_name, dp.project_name, f.budget_year""",
+            order by u.unit_name, dp.latest_project_name, f.budget_year""",
             p,
         )
         projects: dict[str, dict[str, Any]] = {}
@@ -107,8 +109,8 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
             """
             select project_name, unit_name, prev_year, budget_year, prev_amount_wan, amount_wan, change_wan,
                    change_pct, status
-            from mart_funding_yoy
-            where level = 'project' and department_id = ? and budget_year = ? and status <> 'first_year'
+            from mart_project_funding_yoy
+            where department_id = ? and budget_year = ? and status <> 'first_year'
             order by change_wan desc""",
             [dept_id, latest],
         )
@@ -136,8 +138,8 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
         )
         sources = _rows(
             con,
-            "select budget_year, source_label, amount_wan, share_of_total from "
-            "mart_funding_source_mix where department_id = ? and budget_year between ? and ? "
+            "select budget_year, source_label, amount_wan, share_pct from "
+            "mart_funding_source_mix where department_id = ? and budget_year between ? and ? and parent_source is null "
             "order by budget_year, amount_wan desc",
             p,
         )
@@ -150,12 +152,12 @@ def load_report(warehouse: Path, department: str, years: tuple[int, int] | None 
             order by budget_year, change, unit_name""",
             p,
         )
-        built = con.execute("select built_at from _jixiao_load").fetchone()
+        built = con.execute(f"select built_at from {META_TABLE}").fetchone()
     finally:
         con.close()
     return ReportData(
         name,
-        list(published),
+        str(published).split("；"),
         chosen,
         totals,
         list(projects.values()),

@@ -10,6 +10,7 @@ from typing import Any
 
 from .data import ReportData
 from .svg import MUTED, NEGATIVE, PALETTE, POSITIVE, column_bars, diverging_bars, grouped_bars, stacked_columns
+from .text import Text
 
 CSS = """
 body { font-family: 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
@@ -61,102 +62,112 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _section(ident: str, title: str, note: str, chart: str, table: str) -> str:
+def _section(ident: str, title: str, note: str, chart: str, table: str, t: Text, empty: str | None = None) -> str:
+    """A titled section: its note, its chart and the table behind it — or, where there is
+    nothing to chart, the reason in place of the chart."""
+    if empty:
+        return f"<section id='{ident}'><h2>{escape(title)}</h2><p class='note empty'>{escape(empty)}</p></section>"
     return (
         f"<section id='{ident}'><h2>{escape(title)}</h2><p class='note'>{escape(note)}</p>{chart}"
-        f"<details><summary>the table behind the chart</summary>{table}</details></section>"
+        f"<details><summary>{escape(t('table_behind'))}</summary>{table}</details></section>"
     )
 
 
-def render_report(d: ReportData) -> str:
+def render_report(d: ReportData, language: str = "zh") -> str:
+    t = Text(language)
     years = d.years
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    sections = [_kpis(d), _funding(d), _changes(d), _indicators(d), _withheld(d), _sources(d), _review(d)]
+    sections = [
+        _kpis(d, t), _funding(d, t), _changes(d, t), _indicators(d, t), _withheld(d, t), _sources(d, t), _review(d, t)
+    ]
     aka = [n for n in d.names_published if n != d.department]
-    subtitle = f"项目支出绩效目标 · {span} · amounts in 万元" + (
-        f" · also published as {'、'.join(aka)}" if aka else ""
+    subtitle = f"{t('title_suffix')} · {span} · {t('amounts_in')}" + (
+        f" · {t('also_published_as', names='、'.join(aka))}" if aka else ""
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lang = "zh-CN" if language == "zh" else language
+    footer = t("footer", generated=generated, built=str(d.built_at), warehouse=d.warehouse.name)
     return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(d.department)} {span} — jixiao</title><style>{CSS}</style></head><body>"
         f"<header><h1>{escape(d.department)}</h1><p>{escape(subtitle)}</p></header><main>"
         + "".join(sections)
-        + f"</main><footer>jixiao report · generated {generated} · warehouse built {escape(str(d.built_at))}"
-        f" · {escape(str(d.warehouse))}</footer></body></html>"
+        + f"</main><footer>{escape(footer)}</footer></body></html>"
     )
 
 
-def _kpis(d: ReportData) -> str:
+def _kpis(d: ReportData, t: Text) -> str:
     last = d.totals[-1]
     change = last.get("change_pct")
     cards = [
-        ("total " + str(last["budget_year"]), f"{_money(last['total_wan'])} 万元"),
-        ("change from " + str(last.get("prev_year") or "—"), "—" if change is None else f"{change:+.2f}%"),
-        ("projects", str(last["project_count"])),
+        (t("total_in", year=last["budget_year"]), f"{_money(last['total_wan'])} {t('wan')}"),
+        (t("change_from", year=last.get("prev_year") or "—"), "—" if change is None else f"{change:+.2f}%"),
+        (t("projects"), str(last["project_count"])),
         (
-            "new / dropped / renamed",
+            t("new_dropped_renamed"),
             f"{last['new_projects']} / {last['dropped_projects']} / {last['renamed_projects']}",
         ),
     ]
     kpis = "".join(f"<div class='kpi'>{escape(k)}<b>{escape(v)}</b></div>" for k, v in cards)
     chart = column_bars(
-        [str(t["budget_year"]) for t in d.totals],
-        [t["total_wan"] or 0 for t in d.totals],
-        labels=[_money(t["total_wan"]) for t in d.totals],
-        title="Project funding by year (万元)",
+        [str(x["budget_year"]) for x in d.totals],
+        [x["total_wan"] or 0 for x in d.totals],
+        labels=[_money(x["total_wan"]) for x in d.totals],
+        title=t("funding_by_year"),
     )
     table = _table(
-        ["year", "total (万元)", "change (万元)", "change %", "projects", "new", "dropped", "renamed"],
+        [t("year"), t("total_wan"), t("change_wan"), t("change_pct"), t("projects"), t("new"), t("dropped"),
+         t("renamed")],
         [
             [
-                t["budget_year"],
-                _money(t["total_wan"]),
-                _money(t["change_wan"]),
-                "" if t["change_pct"] is None else f"{t['change_pct']:+.2f}",
-                t["project_count"],
-                t["new_projects"],
-                t["dropped_projects"],
-                t["renamed_projects"],
+                x["budget_year"],
+                _money(x["total_wan"]),
+                _money(x["change_wan"]),
+                "" if x["change_pct"] is None else f"{x['change_pct']:+.2f}",
+                x["project_count"],
+                x["new_projects"],
+                x["dropped_projects"],
+                x["renamed_projects"],
             ]
-            for t in d.totals
+            for x in d.totals
         ],
         numeric=range(1, 8),
     )
     return (
-        f"<section id='totals'><h2>Overview</h2><div class='kpis'>{kpis}</div>{chart}"
-        f"<details><summary>the table behind the chart</summary>{table}</details></section>"
+        f"<section id='totals'><h2>{escape(t('overview'))}</h2><div class='kpis'>{kpis}</div>{chart}"
+        f"<details><summary>{escape(t('table_behind'))}</summary>{table}</details></section>"
     )
 
 
-def _funding(d: ReportData) -> str:
+def _funding(d: ReportData, t: Text) -> str:
     projects = sorted(d.projects, key=lambda p: -max((v or 0) for v in p["amounts"].values()))
+    funded = [y for y in d.years if any(p["amounts"].get(y) is not None for p in projects)]
     cats = [p["project"] for p in projects]
-    series = [(str(y), [p["amounts"].get(y) for p in projects]) for y in d.years]
-    chart = grouped_bars(cats, series, title="Funding by project and year (万元)")
+    series = [(str(y), [p["amounts"].get(y) for p in projects]) for y in funded]
+    note = t("funding_note")
+    missing = [str(y) for y in d.years if y not in funded]
+    if missing:
+        note += " " + t("no_projects_in", years="、".join(missing))
+    chart = grouped_bars(cats, series, title=t("funding_title"))
     rows = [[p["unit"], p["project"], *(_money(p["amounts"].get(y)) for y in d.years)] for p in projects]
-    table = _table(["unit", "project", *map(str, d.years)], rows, numeric=range(2, 2 + len(d.years)))
-    return _section(
-        "funding",
-        "Funding by project across years",
-        "Each project under its latest name; a renamed project is one project (see the review table).",
-        chart,
-        table,
-    )
+    table = _table([t("unit"), t("project"), *map(str, d.years)], rows, numeric=range(2, 2 + len(d.years)))
+    empty = None if projects else t("no_projects_in", years="、".join(map(str, d.years)))
+    return _section("funding", t("funding_title"), note, chart, table, t, empty)
 
 
-def _changes(d: ReportData) -> str:
+def _changes(d: ReportData, t: Text) -> str:
     if not d.changes:
-        return _section("changes", "Biggest increases and cuts", "Only one year loaded: nothing to compare.", "", "")
+        return _section("changes", t("changes_title"), "", "", "", t, empty=t("changes_single_year"))
     movers = sorted(d.changes, key=lambda c: -(c["change_wan"] or 0))
     top = [c for c in movers if (c["change_wan"] or 0) > 0][:8] + [c for c in movers if (c["change_wan"] or 0) < 0][-8:]
+    year, prev = d.changes[0]["budget_year"], d.changes[0]["prev_year"]
     chart = diverging_bars(
         [(c["project_name"] or "?", c["change_wan"] or 0) for c in top],
-        title=f"Biggest increases and cuts, {d.changes[0]['prev_year']}→{d.changes[0]['budget_year']}",
+        title=t("changes_chart", prev=prev, year=year),
     )
     table = _table(
-        ["project", "unit", "before", "after", "change", "%", "status"],
+        [t("project"), t("unit"), t("before"), t("after"), t("change"), t("pct"), t("status")],
         [
             [
                 c["project_name"],
@@ -165,35 +176,28 @@ def _changes(d: ReportData) -> str:
                 _money(c["amount_wan"]),
                 _money(c["change_wan"]),
                 "" if c["change_pct"] is None else f"{c['change_pct']:+.1f}",
-                c["status"],
+                t.status(c["status"]),
             ]
             for c in movers
         ],
         numeric=range(2, 6),
     )
-    return _section(
-        "changes",
-        "Biggest increases and cuts",
-        f"{d.changes[0]['budget_year']} against {d.changes[0]['prev_year']}: projects whose funding "
-        "grew most (right) and shrank most (left), new and dropped projects included.",
-        chart,
-        table,
-    )
+    return _section("changes", t("changes_title"), t("changes_note", year=year, prev=prev), chart, table, t)
 
 
-def _indicators(d: ReportData) -> str:
+def _indicators(d: ReportData, t: Text) -> str:
     years = sorted({c["budget_year"] for c in d.indicator_counts})
     statuses = [s for s in STATUS_COLORS if any(c["status"] == s for c in d.indicator_counts)]
     counts = {(c["budget_year"], c["status"]): c["n"] for c in d.indicator_counts}
-    chart = ""
-    if statuses:
-        chart = stacked_columns(
-            [str(y) for y in years],
-            [(s, [counts.get((y, s), 0) for y in years], STATUS_COLORS[s]) for s in statuses],
-            title="Indicator targets against the year before",
-        )
+    if not statuses:
+        return _section("indicators", t("indicators_title"), "", "", "", t, empty=t("indicators_none"))
+    chart = stacked_columns(
+        [str(y) for y in years],
+        [(t.status(s), [counts.get((y, s), 0) for y in years], STATUS_COLORS[s]) for s in statuses],
+        title=t("indicators_chart"),
+    )
     table = _table(
-        ["year", "project", "indicator", "before", "after", "status"],
+        [t("year"), t("project"), t("indicator"), t("before"), t("after"), t("status")],
         [
             [
                 m["budget_year"],
@@ -201,90 +205,84 @@ def _indicators(d: ReportData) -> str:
                 m["indicator_name"],
                 m["prev_annual_target"],
                 m["annual_target"],
-                m["status"],
+                t.status(m["status"]),
             ]
             for m in d.indicator_moves
         ],
     )
-    return _section(
-        "indicators",
-        "Indicator targets tightened and loosened",
-        "Every indicator compared with the same indicator the year before (same project, same "
-        "categories, same or reworded name), with its comparison: a floor (≥) raised or a cap (≤) "
-        "lowered is tightened, the reverse loosened. The table lists the targets that moved.",
-        chart,
-        table,
-    )
+    return _section("indicators", t("indicators_title"), t("indicators_note"), chart, table, t)
 
 
-def _withheld(d: ReportData) -> str:
+def _withheld(d: ReportData, t: Text) -> str:
+    if not d.withheld:
+        return _section("withheld", t("withheld_title"), "", "", "", t, empty=t("sources_none"))
     chart = column_bars(
         [str(w["budget_year"]) for w in d.withheld],
-        [w["withheld_share"] or 0 for w in d.withheld],
-        labels=[f"{(w['withheld_share'] or 0):.1%}" for w in d.withheld],
+        [(w["withheld_pct"] or 0) / 100 for w in d.withheld],
+        labels=[f"{(w['withheld_pct'] or 0) / 100:.1%}" for w in d.withheld],
         color=PALETTE[3],
-        title="Share of project funding withheld (项目信息不宜公开)",
+        title=t("withheld_chart"),
     )
     table = _table(
-        ["year", "withheld (万元)", "all projects (万元)", "share", "withheld projects"],
+        [t("year"), t("withheld_wan"), t("all_projects_wan"), t("share"), t("withheld_projects")],
         [
             [
                 w["budget_year"],
                 _money(w["withheld_total_wan"]),
                 _money(w["projects_total_wan"]),
-                f"{(w['withheld_share'] or 0):.2%}",
-                f"{w['withheld_project_count']} of {w['project_count']}",
+                f"{(w['withheld_pct'] or 0) / 100:.2%}",
+                t("of", n=w["withheld_project_count"], total=w["project_count"]),
             ]
             for w in d.withheld
         ],
         numeric=range(1, 4),
     )
-    return _section(
-        "withheld",
-        "Withheld share",
-        "Projects whose goals and indicators the department does not publish (项目信息不宜公开); "
-        "their amounts are still published.",
-        chart,
-        table,
-    )
+    note = t("withheld_note")
+    if not any(w["withheld_total_wan"] for w in d.withheld):
+        note += " " + t("withheld_none")
+    return _section("withheld", t("withheld_title"), note, chart, table, t)
 
 
-def _sources(d: ReportData) -> str:
+def _sources(d: ReportData, t: Text) -> str:
     labels = list(dict.fromkeys(s["source_label"] for s in d.sources))
+    if not labels:
+        return _section("sources", t("sources_title"), "", "", "", t, empty=t("sources_none"))
     amount = {(s["budget_year"], s["source_label"]): s["amount_wan"] for s in d.sources}
-    chart = (
-        stacked_columns(
-            [str(y) for y in d.years],
-            [
-                (lab, [amount.get((y, lab), 0) or 0 for y in d.years], PALETTE[i % len(PALETTE)])
-                for i, lab in enumerate(labels)
-            ],
-            title="Funding sources (share of 总计)",
-            percent=True,
-        )
-        if labels
-        else ""
+    funded = [y for y in d.years if any((y, lab) in amount for lab in labels)]
+    chart = stacked_columns(
+        [str(y) for y in funded],
+        [
+            (lab, [amount.get((y, lab), 0) or 0 for y in funded], PALETTE[i % len(PALETTE)])
+            for i, lab in enumerate(labels)
+        ],
+        title=t("sources_chart"),
+        percent=True,
     )
     table = _table(
-        ["year", "source", "万元", "share"],
+        [t("year"), t("source"), t("wan"), t("share")],
         [
-            [s["budget_year"], s["source_label"], _money(s["amount_wan"]), f"{(s['share_of_total'] or 0):.1%}"]
+            [s["budget_year"], s["source_label"], _money(s["amount_wan"]), f"{(s['share_pct'] or 0) / 100:.1%}"]
             for s in d.sources
         ],
         numeric=(2, 3),
     )
-    return _section(
-        "sources", "Funding sources", "Where the project money comes from, as a share of 总计.", chart, table
-    )
+    note = t("sources_note")
+    missing = [str(y) for y in d.years if y not in funded]
+    if missing:
+        note += " " + t("no_projects_in", years="、".join(missing))
+    return _section("sources", t("sources_title"), note, chart, table, t)
 
 
-def _review(d: ReportData) -> str:
+def _review(d: ReportData, t: Text) -> str:
+    if not d.project_changes:
+        return _section("review", t("review_title"), "", "", "", t, empty=t("review_none"))
     table = _table(
-        ["year", "change", "unit", "project", "previous name", "matched by", "score", "before", "after"],
+        [t("year"), t("change"), t("unit"), t("project"), t("previous_name"), t("matched_by"), t("score"),
+         t("before"), t("after")],
         [
             [
                 c["budget_year"],
-                c["change"],
+                t.status(c["change"]),
                 c["unit_name"],
                 c["project_name"],
                 c["previous_name"],
@@ -298,7 +296,6 @@ def _review(d: ReportData) -> str:
         numeric=(6, 7, 8),
     )
     return (
-        f"<section id='review'><h2>New, dropped and renamed projects</h2><p class='note'>For review: a "
-        f"project shown as dropped and new that is one project can be joined with a row in "
-        f"dbt_project/seeds/project_aliases.csv.</p>{table}</section>"
+        f"<section id='review'><h2>{escape(t('review_title'))}</h2><p class='note'>{escape(t('review_note'))}</p>"
+        f"{table}</section>"
     )

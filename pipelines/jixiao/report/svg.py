@@ -38,15 +38,37 @@ def _svg(width: float, height: float, body: list[str], title: str) -> str:
     )
 
 
-def _clip(text: str, px: float) -> str:
-    if _text_px(text) <= px:
-        return text
-    out = ""
+LINE_PX = 14  # the height of one line of a 12px label
+
+
+def _wrap(text: str, px: float, max_lines: int = 3) -> list[str]:
+    """``text`` in lines no wider than ``px``: a long project name wraps rather than being
+    cut; only a name longer than ``max_lines`` lines ends in … (its whole text is in the
+    bar's tooltip and the table)."""
+    lines: list[str] = []
+    line = ""
     for ch in text:
-        if _text_px(out + ch + "…") > px:
-            break
-        out += ch
-    return out + "…"
+        if line and _text_px(line + ch) > px:
+            lines.append(line)
+            line = ""
+        line += ch
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and _text_px(last + "…") > px:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last + "…"]
+    return lines or [""]
+
+
+def _label_lines(x: float, y_mid: float, lines: list[str], anchor: str = "end") -> str:
+    """A right-aligned multi-line label centred on ``y_mid``."""
+    top = y_mid - (len(lines) - 1) * LINE_PX / 2 + 4
+    spans = "".join(
+        f"<tspan x='{x:.1f}' y='{top + i * LINE_PX:.1f}'>{escape(line)}</tspan>" for i, line in enumerate(lines)
+    )
+    return f"<text text-anchor='{anchor}' font-size='12' fill='#222' {FONT}>{spans}</text>"
 
 
 def grouped_bars(
@@ -60,27 +82,31 @@ def grouped_bars(
     """Horizontal bars, one group per category, one bar per series (e.g. per year)."""
     label_w = min(320.0, max((_text_px(c) for c in categories), default=60) + 12)
     bar_h, gap = 11, 9
-    group_h = len(series) * bar_h + gap
     top, legend_h = 8, 26
-    height = top + len(categories) * group_h + legend_h + 8
+    labels = [_wrap(c, label_w - 14) for c in categories]
+    heights = [max(len(series) * bar_h, len(lines) * LINE_PX) + gap for lines in labels]
+    height = top + sum(heights) + legend_h + 8
     plot_w = width - label_w - 90
     vmax = max((v for _, vals in series for v in vals if v is not None), default=0) or 1
     body: list[str] = []
+    y0 = float(top)
     for i, cat in enumerate(categories):
-        y0 = top + i * group_h
-        body.append(_label(label_w - 8, y0 + group_h / 2 + 2, _clip(cat, label_w - 14)))
+        group_h = heights[i]
+        body.append(_label_lines(label_w - 8, y0 + (group_h - gap) / 2, labels[i]))
+        bars_top = y0 + (group_h - gap - len(series) * bar_h) / 2
         for j, (name, vals) in enumerate(series):
             v = vals[i]
             if v is None:
                 continue
             w = max(1.0, plot_w * v / vmax)
-            y = y0 + j * bar_h
+            y = bars_top + j * bar_h
             body.append(
                 f"<rect class='bar' x='{label_w:.1f}' y='{y:.1f}' width='{w:.1f}' height='{bar_h - 2}' "
                 f"fill='{PALETTE[j % len(PALETTE)]}'><title>{escape(cat)} {escape(name)}: "
                 f"{_fmt(v)} {unit}</title></rect>"
             )
             body.append(_label(label_w + w + 4, y + bar_h - 3, _fmt(v), "start", 10, "#555"))
+        y0 += group_h
     ly = height - legend_h + 6
     x = label_w
     for j, (name, _) in enumerate(series):
@@ -95,23 +121,27 @@ def diverging_bars(items: Sequence[tuple[str, float]], *, title: str, unit: str 
     """Increases to the right (green), cuts to the left (red), around zero."""
     label_w = min(320.0, max((_text_px(t) for t, _ in items), default=60) + 12)
     bar_h, top = 20, 8
-    height = top + len(items) * bar_h + 12
+    labels = [_wrap(t, label_w - 14) for t, _ in items]
+    rows = [max(bar_h, len(lines) * LINE_PX + 6) for lines in labels]
+    height = top + sum(rows) + 12
     plot_w = width - label_w - 20
     zero = label_w + plot_w / 2
     vmax = max((abs(v) for _, v in items), default=0) or 1
     body = [f"<line x1='{zero:.1f}' y1='{top}' x2='{zero:.1f}' y2='{height - 4}' stroke='#888' stroke-width='1'/>"]
+    y = float(top)
     for i, (text, v) in enumerate(items):
-        y = top + i * bar_h
+        mid = y + rows[i] / 2
         w = max(1.0, (plot_w / 2 - 60) * abs(v) / vmax)
         x = zero if v >= 0 else zero - w
         color = POSITIVE if v >= 0 else NEGATIVE
-        body.append(_label(label_w - 8, y + bar_h / 2 + 4, _clip(text, label_w - 14)))
+        body.append(_label_lines(label_w - 8, mid, labels[i]))
         body.append(
-            f"<rect class='bar' x='{x:.1f}' y='{y + 3:.1f}' width='{w:.1f}' height='{bar_h - 6}' "
+            f"<rect class='bar' x='{x:.1f}' y='{mid - (bar_h - 6) / 2:.1f}' width='{w:.1f}' height='{bar_h - 6}' "
             f"fill='{color}'><title>{escape(text)}: {v:+,.2f} {unit}</title></rect>"
         )
         tx, anchor = (x + w + 4, "start") if v >= 0 else (x - 4, "end")
-        body.append(_label(tx, y + bar_h / 2 + 4, f"{v:+,.2f}", anchor, 10, "#555"))
+        body.append(_label(tx, mid + 4, f"{v:+,.2f}", anchor, 10, "#555"))
+        y += rows[i]
     return _svg(width, height, body, title)
 
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from ..parser.vocabulary import AMOUNT_KEYS
 
+#: The warehouse schema the raw tables are loaded into (dbt's source ``jixiao_raw``); the
+#: BI schema ``main`` holds only the dims, facts and marts.
+RAW_SCHEMA = "raw"
+
 
 @dataclass(frozen=True)
 class Table:
@@ -25,6 +29,11 @@ class Table:
     @property
     def columns_set(self) -> frozenset[str]:
         return frozenset(c for c, _ in self.columns)
+
+    @property
+    def relation(self) -> str:
+        """The table in the warehouse: ``raw.<name>``."""
+        return f"{RAW_SCHEMA}.{self.name}"
 
     def ddl(self, qualified: str | None = None) -> str:
         cols = ", ".join(f'"{c}" {t}' for c, t in self.columns)

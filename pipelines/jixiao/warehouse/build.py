@@ -26,11 +26,18 @@ import duckdb
 from .. import __version__
 from ..faults import pause_point
 from ..parser import PARSER_VERSION
-from ..staging.schema import DOCUMENT_TABLES, LOAD_ERRORS
+from ..staging.schema import DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA
 from ..staging.store import StagedVersion, StagingStore
 from .dbt import DbtSummary
 
-META_TABLE = "_jixiao_load"
+#: jixiao's bookkeeping schema: when and from what a build was made, whether it was checked.
+META_SCHEMA = "jixiao"
+META_TABLE = f"{META_SCHEMA}.load_info"
+
+#: The on-disk format builds are written in: DuckDB 1.1.0's, so that DuckDB 1.1 and later
+#: (the engine inside most BI drivers) open the warehouse, not only the DuckDB that wrote
+#: it. A file keeps the version it was created with when later connections write to it.
+STORAGE_VERSION = "v1.1.0"
 
 
 class WarehouseError(Exception):
@@ -108,7 +115,7 @@ def published_quarantine(warehouse: Path) -> dict[str, str]:
         return {}
     try:
         rows = con.execute(
-            f"SELECT document_key, message FROM {LOAD_ERRORS.name} WHERE stage = 'quarantine' ORDER BY 1"
+            f"SELECT document_key, message FROM {LOAD_ERRORS.relation} WHERE stage = 'quarantine' ORDER BY 1"
         ).fetchall()
     except duckdb.Error:
         return {}
@@ -121,30 +128,32 @@ def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
     """A new DuckDB file holding the raw staging tables; returns their row counts."""
     if path.exists():
         path.unlink()
-    con = duckdb.connect(str(path))
+    con = create_database(path)
     counts: dict[str, int] = {}
     try:
+        con.execute(f"CREATE SCHEMA {RAW_SCHEMA}")
+        con.execute(f"CREATE SCHEMA {META_SCHEMA}")
         for table in DOCUMENT_TABLES:
-            con.execute(table.ddl())
+            con.execute(table.ddl(table.relation))
             files = [str(v.path / f"{table.name}.parquet") for v in inputs.versions]
             if files:
                 cols = ", ".join(f'"{c}"' for c in table.column_names)
                 con.execute(
-                    f"INSERT INTO {table.name} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
+                    f"INSERT INTO {table.relation} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
                     {"files": files},
                 )
-            counts[table.name] = _count(con, table.name)
+            counts[table.name] = _count(con, table.relation)
         if inputs.sources:
             con.executemany(
-                "UPDATE raw_documents SET manifest_file = ?, manifest_line = ?, source_location = ? "
+                f"UPDATE {RAW_SCHEMA}.raw_documents SET manifest_file = ?, manifest_line = ?, source_location = ? "
                 "WHERE document_key = ?",
                 [(file, line, location, key) for key, file, line, location in inputs.sources],
             )
-        con.execute(LOAD_ERRORS.ddl())
+        con.execute(LOAD_ERRORS.ddl(LOAD_ERRORS.relation))
         if inputs.errors:
             marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
-            con.executemany(f"INSERT INTO {LOAD_ERRORS.name} VALUES ({marks})", list(inputs.errors))
-        counts[LOAD_ERRORS.name] = _count(con, LOAD_ERRORS.name)
+            con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", list(inputs.errors))
+        counts[LOAD_ERRORS.name] = _count(con, LOAD_ERRORS.relation)
         con.execute(
             f"CREATE TABLE {META_TABLE} (fingerprint VARCHAR, built_at VARCHAR, jixiao_version VARCHAR, "
             "parser_version VARCHAR, documents INTEGER, load_errors INTEGER)"
@@ -164,6 +173,22 @@ def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+def create_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to a new DuckDB file at ``path`` in :data:`STORAGE_VERSION`."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_sql_literal(str(path))}' AS build (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("USE build")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -348,10 +373,10 @@ def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]
     try:
         keys = sorted(culprits)
         for table in DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table.name} WHERE list_contains($keys, document_key)", {"keys": keys})
+            con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": keys})
         if rows:
             marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
-            con.executemany(f"INSERT INTO {LOAD_ERRORS.name} VALUES ({marks})", rows)
+            con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", rows)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -361,7 +386,7 @@ def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]
 
 #: Written into a build once dbt has built and tested every model of it; a build without
 #: it (or whose raw tables were staged again since) is never published.
-CHECKED_TABLE = "_jixiao_checked"
+CHECKED_TABLE = f"{META_SCHEMA}.build_check"
 
 
 def check_build(

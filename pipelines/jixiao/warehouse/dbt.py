@@ -39,6 +39,33 @@ class DbtSummary:
         return [t for t in self.tests if t.status in ("fail", "error")]
 
 
+def key_violation(model: str, message: str, sql: str | None, constraints: list[Any]) -> TestOutcome | None:
+    """A model that failed to build because its rows break its declared primary key, as the
+    failing test it stands for (``<model>_primary_key_is_unique``), so that the documents
+    behind the duplicates can be quarantined like those failing a ``unique`` test. Its SQL
+    lists, for each duplicated key, the documents of every row but the first. None for any
+    other failure (or a model without a primary key or ``document_key``)."""
+    if not sql or "constraint violation" not in message.lower():
+        return None
+    keys = [
+        c.get("columns") if isinstance(c, dict) else getattr(c, "columns", None)
+        for c in constraints
+        if str(c.get("type") if isinstance(c, dict) else getattr(getattr(c, "type", None), "value", c.type))
+        == "primary_key"
+    ]
+    if not keys or not keys[0]:
+        return None
+    cols = ", ".join(f'"{c}"' for c in keys[0])
+    check = f"""
+        select document_key from (
+            select document_key, row_number() over (partition by {cols} order by document_key) as copy
+            from ({sql}) as model_rows
+            where document_key is not null
+        ) as numbered
+        where copy > 1"""
+    return TestOutcome(f"{model}_primary_key_is_unique", "fail", message, None, "error", check)
+
+
 def database_vars(database: Path) -> str:
     """``--vars`` naming the DuckDB file dbt builds into (``profiles.yml`` reads ``var('database')``).
 
@@ -84,6 +111,45 @@ def run_dbt_build(project_dir: Path, database: Path, work_dir: Path) -> DbtSumma
     return summary
 
 
+DOCS_PAGE = "static_index.html"
+
+
+def docs_folder(warehouse: Path) -> Path:
+    """Where the documentation site of ``warehouse`` is published: beside it,
+    ``<name>_docs/index.html`` (``data/warehouse_docs/index.html``)."""
+    return warehouse.with_name(f"{warehouse.stem}_docs")
+
+
+def generate_docs(project_dir: Path, database: Path, work_dir: Path) -> Path:
+    """``dbt docs generate --static`` on a built ``database``: one self-contained HTML page
+    (every model, column, test and the lineage graph, with the column types read from the
+    database) under ``work_dir``. Reuses the build's compiled project (``--no-compile``).
+    Returns the page; raises ``RuntimeError`` if dbt could not write it."""
+    from dbt.cli.main import dbtRunner
+
+    args = dbt_args(project_dir, database, work_dir)
+    args[0:1] = ["docs", "generate", "--static", "--no-compile"]
+    try:
+        res = dbtRunner().invoke([*args, "--log-level", "none"])
+    finally:
+        release_database()
+    page = work_dir / "target" / DOCS_PAGE
+    if not res.success or not page.exists():
+        raise RuntimeError(f"dbt docs generate failed: {res.exception or 'no ' + DOCS_PAGE}")
+    return page
+
+
+def publish_docs(page: Path, warehouse: Path) -> Path:
+    """Copy the documentation page beside the published warehouse (replacing the last one
+    in one rename); returns where it went."""
+    folder = docs_folder(warehouse)
+    folder.mkdir(parents=True, exist_ok=True)
+    incoming = folder / ".index.html.incoming"
+    shutil.copyfile(page, incoming)
+    incoming.replace(folder / "index.html")
+    return folder / "index.html"
+
+
 def release_database() -> None:
     """Close the DuckDB database dbt-duckdb keeps open in this process between invocations.
 
@@ -126,6 +192,10 @@ def summary_from_artifacts(target: Path) -> DbtSummary:
                 summary.seeds += kind == "seed"
             elif status == "skipped" and kind == "model":
                 summary.skipped.append(name)
+            elif violation := key_violation(
+                name, str(r.get("message") or ""), r.get("compiled_code"), node.get("constraints") or []
+            ):
+                summary.tests.append(violation)
             else:
                 summary.errors.append(f"{kind} {name}: {status}: {r.get('message')}")
     summary.success = not summary.errors and not summary.blocking and not summary.skipped
@@ -181,6 +251,10 @@ def summarize(res: Any) -> DbtSummary:
                 summary.models += 1
             elif status == "skipped":
                 summary.skipped.append(node.name)  # downstream of a failing test: not a fault of its own
+            elif violation := key_violation(
+                node.name, str(r.message or ""), getattr(node, "compiled_code", None), list(node.constraints or [])
+            ):
+                summary.tests.append(violation)
             else:
                 summary.errors.append(f"model {node.name}: {status}: {r.message}")
         elif kind == "seed":

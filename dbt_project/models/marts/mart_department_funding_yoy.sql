@@ -1,5 +1,6 @@
--- Each department's total by year (万元) with the change from its previous year, and
--- how many projects came and went.
+-- Each department's funding by year (万元) beside its previous loaded year: the change in
+-- 万元 and in percent, and how many projects came, went and were renamed. Grain:
+-- department × year (one row per department document year).
 with f as (
     select
         *,
@@ -23,13 +24,16 @@ select
     {{ surrogate_key(["f.department_id", "f.budget_year"]) }} as department_year_id,
     f.department_id,
     d.department_name,
+    d.region_name,
     f.budget_year,
+    make_date(f.budget_year, 1, 1) as budget_date,
     f.prev_year,
     f.total_wan,
     f.prev_total_wan,
     f.total_wan - f.prev_total_wan as change_wan,
     case when f.prev_total_wan > 0 then round((f.total_wan - f.prev_total_wan) / f.prev_total_wan * 100, 2) end
         as change_pct,
+    case when f.prev_year is null then 'first_year' else 'continued' end as status,
     f.project_count,
     coalesce(c.new_projects, 0) as new_projects,
     coalesce(c.dropped_projects, 0) as dropped_projects,
