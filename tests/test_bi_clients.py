@@ -1,6 +1,7 @@
 """The published warehouse as the BI side opens it: an older DuckDB (the engine most BI
 drivers bundle), SQLAlchemy + duckdb-engine (what Superset uses), Polars — each from its own
-environment, ``.venv-bi`` (``make test`` builds it from tests/bi/requirements.txt)."""
+environment, ``.venv-bi`` (``make test`` builds it from tests/bi/requirements.txt) — and Ibis,
+which fails against DuckDB 2's Python API but works on the 1.x a BI environment has."""
 
 from __future__ import annotations
 
@@ -128,6 +129,16 @@ def test_polars_reads_the_marts(seen: dict[str, Any], samples_warehouse: Path) -
     assert rows is not None and frame["rows"] == rows[0] > 0
     assert frame["types"][frame["columns"].index("budget_date")] == "Date"
     assert seen["sqlalchemy"]["polars_sqlalchemy"] == by_year
+
+
+def test_ibis_reads_the_marts(seen: dict[str, Any], samples_warehouse: Path) -> None:
+    con = duckdb.connect(str(samples_warehouse), read_only=True)
+    try:
+        by_year = [[y, str(a)] for y, a in con.execute(
+            "select budget_year, sum(amount_wan) from mart_project_funding_yoy group by 1 order by 1").fetchall()]
+    finally:
+        con.close()
+    assert seen["ibis"] == by_year and by_year
 
 
 def test_a_long_lived_connection_sees_a_new_load_once_it_reconnects(samples_warehouse: Path, tmp_path: Path) -> None:

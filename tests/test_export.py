@@ -33,7 +33,8 @@ def test_fiscal_data_package_describes_the_funding_file(samples_warehouse: Path,
     assert package["profile"] == "fiscal-data-package"
     (resource,) = package["resources"]
     assert resource["path"] == FISCAL_CSV
-    with (tmp_path / FISCAL_CSV).open(encoding="utf-8") as fh:
+    assert (tmp_path / FISCAL_CSV).read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    with (tmp_path / FISCAL_CSV).open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     header = list(rows[0])
     assert [f["name"] for f in resource["schema"]["fields"]] == header
@@ -46,3 +47,16 @@ def test_fiscal_data_package_describes_the_funding_file(samples_warehouse: Path,
     assert package["fiscalPeriod"] == {"start": "2023-01-01", "end": "2026-12-31"}
     trip = [r for r in rows if r["project_name_published"] == "因公出国（境）经费" and r["budget_year"] == "2025"]
     assert [float(r["total_wan"]) for r in trip] == [260.0]
+
+
+def test_csv_opens_in_excel_and_names_no_local_folder(samples_warehouse: Path, tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    export(samples_warehouse, tmp_path, "csv")
+    documents = (tmp_path / "dim_document.csv").read_bytes()
+    assert documents.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(documents.decode("utf-8-sig").splitlines()))
+    assert rows and all(r["source_location"].startswith("sources/samples/") for r in rows)
+    assert all(r["manifest_file"] == "sources/samples.yaml" for r in rows)
+    for f in tmp_path.glob("*.csv"):
+        assert str(ROOT) not in f.read_text(encoding="utf-8-sig"), f.name

@@ -113,7 +113,7 @@ def test_the_export_measures_are_the_vocabulary() -> None:
         assert f"f.{column}" in FUNDING_QUERY
 
 
-CONTRACT_COLUMN = re.compile(r"^\s*- name: \w+_wan\n(\s+data_type: .*\n)?", re.M)
+CONTRACT_COLUMN = re.compile(r"^\s*- name: \w+_wan\n(\s+(data_type|description): .*\n)*", re.M)
 
 
 def test_the_contracts_list_every_amount(samples_warehouse: Path) -> None:
@@ -131,7 +131,7 @@ def test_the_contracts_list_every_amount(samples_warehouse: Path) -> None:
                 if _amount_columns(listed) != _amount_columns(built):
                     block = "\n".join(
                         f"      - name: {c}\n        data_type: decimal(22,6)\n"
-                        f"        description: {AMOUNT_LABELS[c.removesuffix('_wan')]} in 万元"
+                        f"        description: \"{{{{ doc('{c}') }}}}\""
                         for c in _amount_columns(built)
                     )
                     wrong.append(f"{path.relative_to(DBT)}: list these amount columns, in this order:\n{block}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,22 @@ def _csv_safe(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     return f"select {', '.join(parts)} from {relation} as t"
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _write_csv(con: duckdb.DuckDBPyConnection, source: str, target: Path) -> None:
+    """``source`` as UTF-8 CSV with a byte-order mark: Excel (the analysts' first tool) reads
+    a CSV without one in the system code page and shows Chinese text as mojibake."""
+    plain = target.with_name(target.name + ".tmp")
+    try:
+        con.execute(f"COPY {source} TO '{_q(plain)}' (FORMAT CSV, HEADER)")
+        with open(target, "wb") as out, open(plain, "rb") as body:
+            out.write(UTF8_BOM)
+            shutil.copyfileobj(body, out)
+    finally:
+        plain.unlink(missing_ok=True)
+
+
 def export(warehouse: Path, out: Path, fmt: str) -> dict[str, int]:
     """Write every mart; returns the row count of each file written."""
     if not warehouse.exists():
@@ -88,16 +105,16 @@ def export(warehouse: Path, out: Path, fmt: str) -> dict[str, int]:
                 "or table_name like 'mart\\_%' escape '\\') order by 1"
             ).fetchall()
         ]
-        options = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
         for table in tables:
             target = out / f"{table}.{fmt}"
             relation = f'main."{table}"'
-            source = relation if fmt == "parquet" else f"({_csv_safe(con, relation)})"
-            # names come from the catalog above; COPY takes no parameters for its target
-            con.execute(f"COPY {source} TO '{_q(target)}' {options}")
+            if fmt == "parquet":
+                # names come from the catalog above; COPY takes no parameters for its target
+                con.execute(f"COPY {relation} TO '{_q(target)}' (FORMAT PARQUET)")
+            else:
+                _write_csv(con, f"({_csv_safe(con, relation)})", target)
             written[target.name] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]  # type: ignore[index]
-        fiscal = _csv_safe(con, f"({FUNDING_QUERY})")
-        con.execute(f"COPY ({fiscal}) TO '{_q(out / FISCAL_CSV)}' (FORMAT CSV, HEADER)")
+        _write_csv(con, f"({_csv_safe(con, f'({FUNDING_QUERY})')})", out / FISCAL_CSV)
         rows = con.execute(f"select count(*), min(budget_year), max(budget_year) from ({FUNDING_QUERY})").fetchone()
         assert rows is not None
         written[FISCAL_CSV] = rows[0]
@@ -151,7 +168,7 @@ def fiscal_data_package(
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
-                "encoding": "utf-8",
+                "encoding": "utf-8-sig",
                 "schema": {"fields": fields, "primaryKey": ["funding_id"]},
             }
         ],

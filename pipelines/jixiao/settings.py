@@ -74,6 +74,12 @@ class Settings:
         return self.data_dir / "build"
 
     @property
+    def path_bases(self) -> tuple[Path, ...]:
+        """What the warehouse records local paths relative to: the project, else the folder
+        holding the data folder (``jixiao.warehouse.build.portable_path``)."""
+        return (self.root, self.data_dir.parent)
+
+    @property
     def default_manifests(self) -> list[Path]:
         """The bundled sources: generated samples, and real documents where bundled."""
         return [m for m in (self.sources_dir / "samples.yaml", self.sources_dir / "real.yaml") if m.is_file()]

@@ -37,6 +37,19 @@ def with_duckdb(path: str, queries: list[str]) -> dict[str, Any]:
         con.close()
 
 
+def with_ibis(path: str) -> list[list[Any]]:
+    import ibis
+
+    con = ibis.duckdb.connect(path, read_only=True)
+    try:
+        t = con.table("mart_project_funding_yoy")
+        expr = t.group_by("budget_year").aggregate(amount_wan=t.amount_wan.sum()).order_by("budget_year")
+        return [[int(r.budget_year), _plain(Decimal(str(r.amount_wan)).quantize(Decimal("0.000001")))]
+                for r in expr.execute().itertuples()]
+    finally:
+        con.disconnect()
+
+
 def with_sqlalchemy(path: str) -> dict[str, Any]:
     warnings.simplefilter("error", sa.exc.SAWarning)
     engine = sa.create_engine(f"duckdb+jixiao:///{path}", connect_args={"read_only": True})
@@ -65,5 +78,6 @@ def with_sqlalchemy(path: str) -> dict[str, Any]:
 if __name__ == "__main__":
     warehouse, queries_file = sys.argv[1], sys.argv[2]
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
-    print(json.dumps({"duckdb": with_duckdb(warehouse, queries), "sqlalchemy": with_sqlalchemy(warehouse)},
-                     ensure_ascii=False))
+    seen = {"duckdb": with_duckdb(warehouse, queries), "ibis": with_ibis(warehouse)}
+    seen["sqlalchemy"] = with_sqlalchemy(warehouse)
+    print(json.dumps(seen, ensure_ascii=False))

@@ -295,7 +295,9 @@ def build_warehouse(
     sources = [(e.key, str(e.manifest), e.line, e.location) for e in listed]
     with build_lock(settings.build_dir):
         clean_incoming(target)
-        inputs: Inputs = collect_inputs(ws.store, keys, errors, settings.dbt_project_dir, sources)
+        inputs: Inputs = collect_inputs(
+            ws.store, keys, errors, settings.dbt_project_dir, sources, settings.path_bases
+        )
         if not inputs.versions:
             return WarehouseOutcome(
                 "failed", target, message="no document could be loaded: nothing to publish (the warehouse is unchanged)"

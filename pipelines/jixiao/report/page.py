@@ -186,8 +186,10 @@ def _changes(d: ReportData, t: Text) -> str:
 
 
 def _indicators(d: ReportData, t: Text) -> str:
-    years = sorted({c["budget_year"] for c in d.indicator_counts})
     statuses = [s for s in STATUS_COLORS if any(c["status"] == s for c in d.indicator_counts)]
+    # a department's first loaded year has nothing to compare with: no column for it, but a word
+    years = sorted({c["budget_year"] for c in d.indicator_counts if c["status"] in statuses})
+    first = [str(y) for y in d.years if y not in years]
     counts = {(c["budget_year"], c["status"]): c["n"] for c in d.indicator_counts}
     if not statuses:
         return _section("indicators", t("indicators_title"), "", "", "", t, empty=t("indicators_none"))
@@ -210,7 +212,10 @@ def _indicators(d: ReportData, t: Text) -> str:
             for m in d.indicator_moves
         ],
     )
-    return _section("indicators", t("indicators_title"), t("indicators_note"), chart, table, t)
+    note = t("indicators_note")
+    if first:
+        note += " " + t("indicators_no_previous", years="、".join(first))
+    return _section("indicators", t("indicators_title"), note, chart, table, t)
 
 
 def _withheld(d: ReportData, t: Text) -> str:

@@ -47,8 +47,11 @@ def _wrap(text: str, px: float, max_lines: int = 3) -> list[str]:
     bar's tooltip and the table)."""
     lines: list[str] = []
     line = ""
+    # balanced lines: as many as needed, each about as wide as the others (no one-character tail)
+    needed = max(1, -(-int(_text_px(text)) // max(1, int(px))))
+    width = min(px, _text_px(text) / needed + 2 * CHAR_PX)
     for ch in text:
-        if line and _text_px(line + ch) > px:
+        if line and _text_px(line + ch) > width:
             lines.append(line)
             line = ""
         line += ch

@@ -45,6 +45,7 @@ TEXT: dict[str, dict[str, str]] = {
         "indicators_chart": "指标值与上年相比",
         "indicators_none": "没有可与上一年比较的指标（只加载了一个年度，或指标不能逐年对应）。",
         "indicator": "指标",
+        "indicators_no_previous": "{years}年没有上一年度可比（首个加载年度），不列入图中。",
         "withheld_title": "不宜公开项目占比",
         "withheld_note": "部门未公开目标与指标的项目（项目信息不宜公开）；其金额仍然公开。",
         "withheld_chart": "项目信息不宜公开的资金占比",
@@ -122,6 +123,7 @@ TEXT: dict[str, dict[str, str]] = {
         "indicators_none": "No indicator can be compared with the year before (one year loaded, or no indicator "
         "matches across years).",
         "indicator": "indicator",
+        "indicators_no_previous": "{years}: no earlier year to compare with (the first year loaded), so no column.",
         "withheld_title": "Withheld share",
         "withheld_note": "Projects whose goals and indicators the department does not publish (项目信息不宜公开); "
         "their amounts are still published.",

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,20 +64,44 @@ def dbt_project_hash(project_dir: Path) -> str:
     return h.hexdigest()
 
 
+def portable_path(text: str | None, bases: Sequence[Path]) -> str | None:
+    """A local path as the warehouse records it: relative to the first of ``bases`` it lies
+    under (the project, say: ``sources/samples/keji_2023.pdf``), so that a warehouse or an
+    export shared with others carries no one's local folders. URLs and paths under none of
+    the bases are kept as they are."""
+    if not text or "://" in text:
+        return text
+    path = Path(text)
+    if path.is_absolute():
+        for base in bases:
+            if path.is_relative_to(base):
+                return path.relative_to(base).as_posix()
+    return text
+
+
 def collect_inputs(
     store: StagingStore,
     keys: Iterable[str],
     errors: Iterable[tuple[Any, ...]],
     project_dir: Path,
     sources: Iterable[tuple[str, str, int, str]] = (),
+    bases: Sequence[Path] = (),
 ) -> Inputs:
     """The current staged version of each document in ``keys``, and the load errors.
 
     ``sources`` says where this load lists each document: the warehouse records that, not
-    the manifest a version was first staged from (the same load gives the same tables)."""
+    the manifest a version was first staged from (the same load gives the same tables).
+    Local paths in them and in the errors are recorded relative to ``bases``
+    (:func:`portable_path`)."""
     versions = tuple(v for k in sorted(set(keys)) if (v := store.current(k)) is not None)
+    at = LOAD_ERRORS.column_names.index("source_location")
+    errors = [(*e[:at], portable_path(e[at], bases), *e[at + 1 :]) for e in errors]
     errs = tuple(sorted(errors, key=lambda r: (str(r[0]), str(r[3]))))
-    listed = tuple(sorted(set(sources)))
+    listed = tuple(
+        sorted(
+            {(k, portable_path(m, bases) or m, n, portable_path(loc, bases) or loc) for k, m, n, loc in sources}
+        )
+    )
     h = hashlib.sha256()
     h.update(json.dumps([(v.key, v.version) for v in versions]).encode())
     h.update(json.dumps(listed, ensure_ascii=False).encode())

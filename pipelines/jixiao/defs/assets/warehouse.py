@@ -34,7 +34,7 @@ from ...warehouse.build import (
     publish_copy,
     unchecked_reason,
 )
-from ...warehouse.dbt import DbtSummary, database_vars, summary_from_artifacts
+from ...warehouse.dbt import DbtSummary, database_vars, generate_docs, publish_docs, summary_from_artifacts
 from ..automation import after_upstream
 from ..resources import JixiaoResource, dbt_project
 
@@ -70,7 +70,9 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
     errors = load_errors(entries, problems, broken, ws.store)
     sources = [(e.key, str(e.manifest), e.line, e.location) for e in entries]
     with jixiao.sharing(), build_lock(settings.build_dir):
-        inputs = collect_inputs(ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources)
+        inputs = collect_inputs(
+            ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources, settings.path_bases
+        )
         path = jixiao.build_path(fresh=True)
         counts = create_staging_database(path, inputs)
     context.log.info(f"staged {len(inputs.versions)} documents and {len(inputs.errors)} load errors into {path}")
@@ -252,7 +254,14 @@ def warehouse() -> dg.AssetsDefinition:
             reason = unchecked_reason(build)
             if reason:
                 raise dg.Failure(f"not published: {reason}", allow_retries=False)
+            docs: Path | None = None
+            try:  # the documentation site of this build (dbt's target of the dbt asset's run)
+                docs = generate_docs(settings.dbt_project_dir, build, jixiao.dbt_target().parent)
+            except Exception as exc:  # the data is good: published without docs, and said so
+                context.log.warning(f"the documentation site was not generated: {exc}")
             publish_copy(build, settings.warehouse)
+            if docs is not None:
+                docs = publish_docs(docs, settings.warehouse)
         with jixiao.published() as con:
             counts = {
                 name: con.execute(f'select count(*) from "{name}"').fetchone()[0]  # type: ignore[index]
@@ -267,6 +276,7 @@ def warehouse() -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(settings.warehouse)),
+                "docs": dg.MetadataValue.path(str(docs)) if docs else "not generated",
                 "bytes": settings.warehouse.stat().st_size,
                 "documents": documents,
                 "load_errors": len(errors),
