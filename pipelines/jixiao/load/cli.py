@@ -46,6 +46,7 @@ class Printer:
             step = {
                 "staging": f"building the warehouse from {data.get('documents', 0)} documents",
                 "dbt": "running dbt build",
+                "docs": "writing the documentation site (dbt docs)",
                 "publish": "publishing",
             }[data["step"]]
             print(f"warehouse: {step}…", file=sys.stderr, flush=True)
