@@ -69,6 +69,9 @@ def readme_queries() -> list[tuple[str, list[list[str]]]]:
 
 
 def _cell(value: object) -> str:
+    """A value as DuckDB's box rendering prints it."""
+    if isinstance(value, bool):
+        return str(value).lower()
     return "NULL" if value is None else str(value)
 
 
