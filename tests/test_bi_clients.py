@@ -57,7 +57,8 @@ def _bi_tables(warehouse: Path) -> dict[str, tuple[str | None, dict[str, str | N
 
 
 def test_the_oldest_supported_duckdb_reads_the_warehouse(seen: dict[str, Any], samples_warehouse: Path) -> None:
-    """DuckDB 1.1 opens the file read-only and answers the README's queries as DuckDB 2 does."""
+    """DuckDB 1.1, directly and through SQLAlchemy, opens the file read-only and answers the
+    README's queries as DuckDB 2 does."""
     assert seen["duckdb"]["version"] == "1.1.3" and STORAGE_VERSION == "v1.1.0"
     con = duckdb.connect(str(samples_warehouse), read_only=True)
     try:
@@ -67,6 +68,7 @@ def test_the_oldest_supported_duckdb_reads_the_warehouse(seen: dict[str, Any], s
     finally:
         con.close()
     assert seen["duckdb"]["answers"] == here
+    assert seen["sqlalchemy"]["answers"] == here  # through duckdb-engine, as Superset would ask
     assert any(rows for rows in here), "every README query answered nothing on the samples"
 
 

@@ -50,7 +50,7 @@ def with_ibis(path: str) -> list[list[Any]]:
         con.disconnect()
 
 
-def with_sqlalchemy(path: str) -> dict[str, Any]:
+def with_sqlalchemy(path: str, queries: list[str]) -> dict[str, Any]:
     warnings.simplefilter("error", sa.exc.SAWarning)
     engine = sa.create_engine(f"duckdb+jixiao:///{path}", connect_args={"read_only": True})
     try:
@@ -67,6 +67,10 @@ def with_sqlalchemy(path: str) -> dict[str, Any]:
                 "foreign_keys": sorted(f"{fk.parent.name}->{fk.target_fullname}" for fk in table.foreign_keys),
             }
         with engine.connect() as conn:
+            out["answers"] = [
+                [[_plain(v) for v in row] for row in conn.execute(sa.text(q.rstrip().rstrip(";"))).all()]
+                for q in queries
+            ]
             frame = pl.read_database("select budget_year, sum(amount_wan) as amount_wan from mart_project_funding_yoy "
                                      "group by 1 order by 1", conn)
             out["polars_sqlalchemy"] = [[_plain(v) for v in row] for row in frame.rows()]
@@ -79,5 +83,5 @@ if __name__ == "__main__":
     warehouse, queries_file = sys.argv[1], sys.argv[2]
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
     seen = {"duckdb": with_duckdb(warehouse, queries), "ibis": with_ibis(warehouse)}
-    seen["sqlalchemy"] = with_sqlalchemy(warehouse)
+    seen["sqlalchemy"] = with_sqlalchemy(warehouse, queries)
     print(json.dumps(seen, ensure_ascii=False))
