@@ -1,7 +1,7 @@
 """Opening a file as a PDF and scanning the text of every page, cheaply.
 
 The scan uses pypdfium2 (fast, C) and releases each page as soon as its text is read;
-only the pages of the performance table are later read in full by pdfplumber.
+only the pages of the performance table are later read in full (:mod:`.reader`).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
@@ -21,6 +22,9 @@ from .errors import (
     NotPdfError,
 )
 from .geometry import clean_text
+
+if TYPE_CHECKING:
+    from .page_pool import PagePool
 
 PDF_MAGIC = b"%PDF-"
 
@@ -101,9 +105,14 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument:
 
 
 def scan(
-    path: str | os.PathLike[str], *, max_pages: int | None = None, max_bytes: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    pool: PagePool | None = None,
 ) -> ScannedDocument:
-    """Check the file, then read the text of every page (pages are released one by one)."""
+    """Check the file, then read the text of every page (pages are released one by one;
+    with a pool of workers, by them, in parallel)."""
     p = Path(path)
     check_file(p, max_bytes=max_bytes)
     doc = open_pdfium(p)
@@ -113,29 +122,43 @@ def scan(
             raise CorruptPdfError("the PDF has no pages", source=str(p))
         if max_pages is not None and n > max_pages:
             raise LimitExceededError(f"the PDF has {n} pages, over the limit of {max_pages}", source=str(p))
-        pages = []
-        for i in range(n):
-            try:
-                page = doc[i]
-            except pdfium.PdfiumError as exc:
-                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
-            try:
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_range()
-                    reliable = _measured(textpage)
-                finally:
-                    textpage.close()
-                rotation = page.get_rotation()
-            except pdfium.PdfiumError as exc:
-                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
-            finally:
-                page.close()
-            text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-            pages.append(ScannedPage(i + 1, text, rotation, reliable))
+        pages = None if pool is not None and n >= pool.min_pages else [_scan_page(doc, i, str(p)) for i in range(n)]
     finally:
         doc.close()
+    if pages is None:
+        assert pool is not None
+        pages = pool.scan(n)
     return ScannedDocument(p, tuple(pages))
+
+
+def scan_pages(source: str, first: int, last: int) -> list[ScannedPage]:
+    """The text of pages ``first``..``last`` (1-based) of a document checked already."""
+    doc = open_pdfium(Path(source))
+    try:
+        return [_scan_page(doc, i, source) for i in range(first - 1, last)]
+    finally:
+        doc.close()
+
+
+def _scan_page(doc: pdfium.PdfDocument, i: int, source: str) -> ScannedPage:
+    try:
+        page = doc[i]
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=source, page=i + 1) from exc
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            reliable = _measured(textpage)
+        finally:
+            textpage.close()
+        rotation = page.get_rotation()
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=source, page=i + 1) from exc
+    finally:
+        page.close()
+    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return ScannedPage(i + 1, text, rotation, reliable)
 
 
 def _measured(textpage: pdfium.PdfTextPage, sample: int = 40) -> bool:

@@ -1,7 +1,7 @@
 """What the table reader sees of a page: glyphs, text lines and ruling segments.
 
-Built once per page from pdfplumber's objects, then pdfplumber's page is released.
-Coordinates are PDF points, ``top`` measured from the top of the (rotated) page.
+Built once per page from what a reader reported of it (:mod:`.rawpage`), whichever engine
+read it. Coordinates are PDF points, ``top`` measured from the top of the (rotated) page.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+
+from .rawpage import RawPage
 
 #: Rules shorter than this are the thickness edges of thin filled rectangles, not rules.
 MIN_RULE_LENGTH = 3.0
@@ -132,37 +133,17 @@ def _merge_segments(raw: Iterable[tuple[float, float, float]]) -> list[Segment]:
     return [s for s in out if s.length >= MIN_RULE_LENGTH]
 
 
-def _is_white(color: Any) -> bool:
-    """A fill colour that paints the page's own white (gray 1, RGB 1,1,1 or CMYK 0,0,0,0)."""
-    if color is None:
-        return False
-    values = color if isinstance(color, tuple | list) else (color,)
-    try:
-        v = [float(x) for x in values]
-    except (TypeError, ValueError):
-        return False
-    if len(v) == 4:
-        return all(x <= 0.02 for x in v)
-    return bool(v) and all(x >= 0.98 for x in v)
+#: An edge: x0, x1, top, bottom and orientation (``h``, ``v`` or None when not known).
+Edge = tuple[float, float, float, float, str | None]
 
 
-def is_invisible(edge: dict[str, Any]) -> bool:
-    """The edge of a white, unstroked rectangle: a cell's background, not a rule."""
-    return (
-        edge.get("object_type") == "rect_edge" and not edge.get("stroke") and _is_white(edge.get("non_stroking_color"))
-    )
-
-
-def rules_from_edges(edges: Sequence[dict[str, Any]]) -> tuple[list[Segment], list[Segment]]:
+def rules_from_edges(edges: Iterable[Edge]) -> tuple[list[Segment], list[Segment]]:
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
-    for e in edges:
-        if is_invisible(e):
-            continue
-        x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
-        if e.get("orientation") == "h" or (bottom - top) < 1.0 <= (x1 - x0):
+    for x0, x1, top, bottom, orientation in edges:
+        if orientation == "h" or (bottom - top) < 1.0 <= (x1 - x0):
             horizontal.append(((top + bottom) / 2, x0, x1))
-        elif e.get("orientation") == "v" or (x1 - x0) < 1.0 <= (bottom - top):
+        elif orientation == "v" or (x1 - x0) < 1.0 <= (bottom - top):
             vertical.append(((x0 + x1) / 2, top, bottom))
     return _merge_segments(horizontal), _merge_segments(vertical)
 
@@ -189,34 +170,29 @@ def clean_text(text: str) -> str:
 #: Where a glyph's box lies about its baseline, as shares of the font size (an em box).
 ASCENT = 0.88
 DESCENT = 0.12
+#: Coordinates are kept to this many decimals of a point. Engines compute the same position
+#: a few millionths apart (PDFium in single precision, pdfminer in double); on the grid both
+#: give the same number, so that a glyph centred exactly on a rule falls on the same side of
+#: it whichever engine read the page.
+DECIMALS = 3
 
 
-def _vertical_box(c: dict[str, Any]) -> tuple[float, float]:
+def _vertical_box(top: float, bottom: float, baseline: float | None, size: float) -> tuple[float, float]:
     """top and bottom of a glyph. Some embedded fonts carry a broken bounding box (digits of
     one font drawn a line below the ideographs beside them, on the same baseline): where the
     box does not hold the glyph's baseline, the box is rebuilt around the baseline."""
-    top, bottom = float(c["top"]), float(c["bottom"])
-    m = c.get("matrix")
-    if not m or m[1] or m[2] or "y0" not in c:
+    if baseline is None:
         return top, bottom
     h = bottom - top
-    baseline = bottom + float(c["y0"]) - float(m[5])  # the baseline, measured from the page top
     if top + 0.5 * h <= baseline <= bottom + 0.05 * h:
         return top, bottom
-    size = float(c.get("size") or h)
+    size = size or h
     return baseline - ASCENT * size, baseline + DESCENT * size
 
 
-def _direction(c: dict[str, Any]) -> str:
-    """Which way a glyph's text runs on the page: right, down or up."""
-    m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
-    a, b = float(m[0]), float(m[1])
-    if abs(b) > abs(a):
-        return "up" if b > 0 else "down"
-    return "right"
-
-
-def _turn(box: tuple[float, float, float, float], way: str, width: float, height: float) -> tuple[float, ...]:
+def _turn(
+    box: tuple[float, float, float, float], way: str, width: float, height: float
+) -> tuple[float, float, float, float]:
     """A box (x0, x1, top, bottom) of a page whose text runs ``way``, in the frame where the
     text runs right."""
     x0, x1, top, bottom = box
@@ -225,45 +201,39 @@ def _turn(box: tuple[float, float, float, float], way: str, width: float, height
     return height - bottom, height - top, x0, x1  # up: a quarter turn clockwise
 
 
-def page_geometry(page: Any, number: int) -> PageGeometry:
-    """Read a pdfplumber page into a :class:`PageGeometry` (chars and edges only).
+def page_geometry(raw: RawPage) -> PageGeometry:
+    """Build the page model from what a reader reported of the page (chars and edges).
 
     A page whose text runs sideways (a page carrying a /Rotate its content does not expect,
     or a table drawn turned on an upright page) is read in the direction of its text.
     """
-    chars = [c for c in page.chars if c["text"]]
-    width, height = float(page.width), float(page.height)
-    ways = [_direction(c) for c in chars]
+    chars = [c for c in raw.chars if c.text]
+    r, n = round, DECIMALS
+    width, height, number = r(raw.width, n), r(raw.height, n), raw.number
+    ways = [c.way for c in chars]
     way = max(("right", "down", "up"), key=ways.count) if chars else "right"
-    edges = [e for e in page.edges if not is_invisible(e)]
+    edges = [(r(e.x0, n), r(e.x1, n), r(e.top, n), r(e.bottom, n), e.orientation) for e in raw.edges]
+    glyphs = []
     if way != "right":
-        glyphs = []
-        for c, w in zip(chars, ways, strict=True):
-            if w != way:
+        for c in chars:
+            if c.way != way:
                 continue
-            x0, x1, top, bottom = _turn((c["x0"], c["x1"], c["top"], c["bottom"]), way, width, height)
-            glyphs.append(Glyph(clean_text(c["text"]), x0, x1, top, bottom, float(c.get("size") or (x1 - x0))))
-        turned = []
-        for e in edges:
-            x0, x1, top, bottom = _turn((e["x0"], e["x1"], e["top"], e["bottom"]), way, width, height)
-            turned.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
+            box = _turn((r(c.x0, n), r(c.x1, n), r(c.top, n), r(c.bottom, n)), way, width, height)
+            x0, x1, top, bottom = box
+            glyphs.append(Glyph(clean_text(c.text), x0, x1, top, bottom, r(c.size, n) or (x1 - x0)))
+        turned: list[Edge] = []
+        for x0, x1, top, bottom, _ in edges:
+            tx0, tx1, ttop, tbottom = _turn((x0, x1, top, bottom), way, width, height)
+            turned.append((tx0, tx1, ttop, tbottom, None))
         hrules, vrules = rules_from_edges(turned)
         return PageGeometry(number, height, width, _dedupe(glyphs), hrules, vrules)
-    glyphs = []
     for c in chars:
-        if not c.get("upright", True):
+        if not c.upright:
             continue
-        top, bottom = _vertical_box(c)
-        glyphs.append(
-            Glyph(
-                clean_text(c["text"]),
-                float(c["x0"]),
-                float(c["x1"]),
-                top,
-                bottom,
-                float(c.get("size") or (bottom - top)),
-            )
-        )
+        size = r(c.size, n)
+        top, bottom = r(c.top, n), r(c.bottom, n)
+        top, bottom = _vertical_box(top, bottom, None if c.baseline is None else r(c.baseline, n), size)
+        glyphs.append(Glyph(clean_text(c.text), r(c.x0, n), r(c.x1, n), top, bottom, size or (bottom - top)))
     hrules, vrules = rules_from_edges(edges)
     return PageGeometry(number, width, height, _dedupe(glyphs), hrules, vrules)
 

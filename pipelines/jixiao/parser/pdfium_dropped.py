@@ -1,0 +1,98 @@
+"""The text objects PDFium's text layer leaves out, put back.
+
+PDFium's text layer (FPDFText) is built for reading text, not for measuring a page: of what
+the content stream draws, it leaves out
+
+* a text object drawn again over itself (fake bold, overprinting): it comes back as a copy of
+  the glyphs it repeats, shifted to where it is drawn;
+* a space drawn right after a space (PDFium collapses runs of spaces): it comes back as a space;
+* a text object whose glyphs have no box (a lone blank glyph): a space comes back. Where the
+  font is not embedded, PDFium may simply have no outlines for it (an unembedded CJK font on
+  a machine without CJK fonts) and the glyph could be anything: the page is
+  :class:`UnmeasuredText`, and the reader reads it with pdfplumber instead.
+"""
+
+from __future__ import annotations
+
+import math
+from ctypes import byref, c_float
+
+from . import pdfium_api as api
+from .page_frame import Matrix, PageFrame, multiply
+from .pdfium_chars import Fonts, Run, TextLayer
+from .rawpage import RawChar
+
+#: PDFium compares a text object with this many text objects before it.
+_LOOK_BACK = 5
+#: A repeat lies within this share of the font size of what it repeats (fake bold's offset).
+_REPEAT_OFFSET = 0.2
+#: PDFium leaves out a text object narrower than this (cpdf_textpage.cpp's kSizeEpsilon).
+_NO_WIDTH = 0.01
+
+
+class UnmeasuredText(Exception):
+    """PDFium cannot measure some glyph of the page (a font it has no outlines for)."""
+
+
+def restore_dropped(layer: TextLayer, texts: list[tuple[int, Matrix]], frame: PageFrame, fonts: Fonts) -> None:
+    m = api.FS_MATRIX()
+    placed: list[tuple[int, Matrix]] = []  # every text object so far, with its matrix to user space
+    for obj, outer in texts:
+        own = (m.a, m.b, m.c, m.d, m.e, m.f) if api.object_matrix(obj, byref(m)) else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        matrix = multiply(own, outer)
+        if obj not in layer.runs:
+            _restore(layer, obj, matrix, placed[-_LOOK_BACK:], frame, fonts)
+        placed.append((obj, matrix))
+
+
+def _restore(
+    layer: TextLayer,
+    obj: int,
+    matrix: Matrix,
+    before: list[tuple[int, Matrix]],
+    frame: PageFrame,
+    fonts: Fonts,
+) -> None:
+    size = c_float()
+    api.textobj_font_size(obj, byref(size))
+    font = api.textobj_font(obj) or 0
+    scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) * size.value
+    for other, other_matrix in reversed(before):
+        run = layer.runs.get(other)
+        if run is None or run.font != font or run.size != size.value:
+            continue
+        du, dv = matrix[4] - other_matrix[4], matrix[5] - other_matrix[5]
+        if math.hypot(du, dv) <= _REPEAT_OFFSET * scale:
+            _repeat(layer, obj, other, du, dv, frame)
+            return
+    if _width(obj) < _NO_WIDTH and not api.font_is_embedded(font):
+        raise UnmeasuredText
+    a, b, c, d, e, f = matrix
+    run = Run((a, b, c, d, 0.0, 0.0), obj, frame, fonts)
+    layer.runs[obj] = run
+    x, t = frame.point(e, f)
+    layer.glyphs_of[obj] = [len(layer.chars)]
+    layer.chars.append(run.glyph(" ", run.advance(fonts, 0x20), x, t))
+
+
+def _repeat(layer: TextLayer, obj: int, other: int, du: float, dv: float, frame: PageFrame) -> None:
+    """Copy the glyphs of ``other`` drawn again (du, dv) further in user space."""
+    a, b, c, d, _, _ = frame.to_page
+    dx, dt = a * du + c * dv, b * du + d * dv
+    mine = layer.glyphs_of[obj] = []
+    for i in list(layer.glyphs_of[other]):
+        g = layer.chars[i]
+        mine.append(len(layer.chars))
+        layer.chars.append(
+            RawChar(g.text, g.x0 + dx, g.x1 + dx, g.top + dt, g.bottom + dt, g.size, g.upright, g.way,
+                    None if g.baseline is None else g.baseline + dt)
+        )
+    layer.runs[obj] = layer.runs[other]
+
+
+def _width(obj: int) -> float:
+    """The object's width as PDFium measures it."""
+    left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
+    if not api.object_bounds(obj, byref(left), byref(bottom), byref(right), byref(top)):
+        return 0.0
+    return abs(right.value - left.value)
