@@ -19,7 +19,9 @@ MIN_RULE_LENGTH = 3.0
 RULE_MERGE_TOLERANCE = 1.2
 
 
-@dataclass(frozen=True, slots=True)
+#: Not frozen: a page has a hundred thousand glyphs, and a frozen dataclass's __init__ costs
+#: five times a plain one's. Nothing changes a glyph once made; equality and hash stay by value.
+@dataclass(slots=True, unsafe_hash=True)
 class Glyph:
     text: str
     x0: float
@@ -100,6 +102,13 @@ class PageGeometry:
     glyphs: list[Glyph]
     hrules: list[Segment] = field(default_factory=list)
     vrules: list[Segment] = field(default_factory=list)
+    _lines: list[Line] | None = field(default=None, repr=False, compare=False)
+
+    def lines(self) -> list[Line]:
+        """The page's text lines (:func:`cluster_lines` of every glyph), worked out once."""
+        if self._lines is None:
+            self._lines = cluster_lines(self.glyphs)
+        return self._lines
 
     def glyphs_in(self, x0: float, x1: float, top: float, bottom: float) -> list[Glyph]:
         return [g for g in self.glyphs if x0 <= g.xc <= x1 and top <= g.yc <= bottom]
@@ -149,32 +158,37 @@ def rules_from_edges(edges: Iterable[Edge]) -> tuple[list[Segment], list[Segment
 
 
 @cache
-def _radicals() -> dict[int, str]:
+def _compatibility() -> dict[int, str]:
     """Kangxi radicals and CJK compatibility ideographs that some fonts' ToUnicode maps
-    give instead of the ordinary ideograph (⽬ for 目): map them back."""
+    give instead of the ordinary ideograph (⽬ for 目): map them back. And the Latin
+    ligatures (ﬁ), which one engine reports as one glyph and another as its letters."""
     table: dict[int, str] = {}
     for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF)):
         for cp in range(lo, hi + 1):
             norm = unicodedata.normalize("NFKC", chr(cp))
             if norm != chr(cp) and len(norm) == 1:
                 table[cp] = norm
+    for cp in range(0xFB00, 0xFB07):
+        table[cp] = unicodedata.normalize("NFKC", chr(cp))
     return table
 
 
 def clean_text(text: str) -> str:
-    if any(0x2E80 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text):
-        return text.translate(_radicals())
+    if len(text) == 1:  # a glyph
+        return text if ord(text) < 0x2E80 else _compatibility().get(ord(text), text)
+    if any(0x2E80 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFB06 for ch in text):
+        return text.translate(_compatibility())
     return text
 
 
 #: Where a glyph's box lies about its baseline, as shares of the font size (an em box).
 ASCENT = 0.88
 DESCENT = 0.12
-#: Coordinates are kept to this many decimals of a point. Engines compute the same position
-#: a few millionths apart (PDFium in single precision, pdfminer in double); on the grid both
-#: give the same number, so that a glyph centred exactly on a rule falls on the same side of
-#: it whichever engine read the page.
-DECIMALS = 3
+#: Coordinates are kept on a grid of 1/GRID point. Engines compute the same position a few
+#: millionths apart (PDFium in single precision, pdfminer in double); on the grid both give
+#: the same number, so that a glyph centred exactly on a rule falls on the same side of it
+#: whichever engine read the page.
+GRID = 1000
 
 
 def _vertical_box(top: float, bottom: float, baseline: float | None, size: float) -> tuple[float, float]:
@@ -201,6 +215,11 @@ def _turn(
     return height - bottom, height - top, x0, x1  # up: a quarter turn clockwise
 
 
+def _grid(value: float) -> float:
+    """``value`` on the grid of :data:`GRID` points."""
+    return round(value * GRID) / GRID
+
+
 def page_geometry(raw: RawPage) -> PageGeometry:
     """Build the page model from what a reader reported of the page (chars and edges).
 
@@ -208,32 +227,34 @@ def page_geometry(raw: RawPage) -> PageGeometry:
     or a table drawn turned on an upright page) is read in the direction of its text.
     """
     chars = [c for c in raw.chars if c.text]
-    r, n = round, DECIMALS
-    width, height, number = r(raw.width, n), r(raw.height, n), raw.number
+    width, height, number = _grid(raw.width), _grid(raw.height), raw.number
     ways = [c.way for c in chars]
     way = max(("right", "down", "up"), key=ways.count) if chars else "right"
-    edges = [(r(e.x0, n), r(e.x1, n), r(e.top, n), r(e.bottom, n), e.orientation) for e in raw.edges]
+    edges = [(_grid(e.x0), _grid(e.x1), _grid(e.top), _grid(e.bottom), e.orientation) for e in raw.edges]
     glyphs = []
     if way != "right":
         for c in chars:
             if c.way != way:
                 continue
-            box = _turn((r(c.x0, n), r(c.x1, n), r(c.top, n), r(c.bottom, n)), way, width, height)
+            box = _turn((_grid(c.x0), _grid(c.x1), _grid(c.top), _grid(c.bottom)), way, width, height)
             x0, x1, top, bottom = box
-            glyphs.append(Glyph(clean_text(c.text), x0, x1, top, bottom, r(c.size, n) or (x1 - x0)))
+            glyphs.append(Glyph(clean_text(c.text), x0, x1, top, bottom, _grid(c.size) or (x1 - x0)))
         turned: list[Edge] = []
         for x0, x1, top, bottom, _ in edges:
             tx0, tx1, ttop, tbottom = _turn((x0, x1, top, bottom), way, width, height)
             turned.append((tx0, tx1, ttop, tbottom, None))
         hrules, vrules = rules_from_edges(turned)
         return PageGeometry(number, height, width, _dedupe(glyphs), hrules, vrules)
+    k = GRID
     for c in chars:
         if not c.upright:
             continue
-        size = r(c.size, n)
-        top, bottom = r(c.top, n), r(c.bottom, n)
-        top, bottom = _vertical_box(top, bottom, None if c.baseline is None else r(c.baseline, n), size)
-        glyphs.append(Glyph(clean_text(c.text), r(c.x0, n), r(c.x1, n), top, bottom, size or (bottom - top)))
+        size = round(c.size * k) / k
+        top, bottom = round(c.top * k) / k, round(c.bottom * k) / k
+        if c.baseline is not None:
+            top, bottom = _vertical_box(top, bottom, round(c.baseline * k) / k, size)
+        x0, x1 = round(c.x0 * k) / k, round(c.x1 * k) / k
+        glyphs.append(Glyph(clean_text(c.text), x0, x1, top, bottom, size or (bottom - top)))
     hrules, vrules = rules_from_edges(edges)
     return PageGeometry(number, width, height, _dedupe(glyphs), hrules, vrules)
 

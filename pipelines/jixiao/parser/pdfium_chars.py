@@ -6,12 +6,14 @@ character of its text layer, the origin and the text object (hence matrix, font 
 the advance width and the descent come from the font, asked once per font and character.
 
 Where PDFium's text layer differs from what the content stream draws, the reader puts it
-back (the identity test in ``tests/test_readers_agree.py`` finds these):
+back (the identity test, ``tests/test_readers_agree.py``, finds these):
 
 * characters PDFium synthesises (spaces between words, line breaks) are dropped;
 * a run of spaces PDFium collapsed to one is drawn again, one space per advance;
 * a hyphen PDFium marked as a line-end hyphen (U+0002) is a hyphen again;
 * the pieces PDFium splits a ligature into (ﬁ → f, i) are one glyph again.
+
+Whole text objects the layer leaves out are put back by :mod:`.pdfium_dropped`.
 """
 
 from __future__ import annotations
@@ -29,16 +31,15 @@ _HYPHEN_MARK = 0x02
 
 
 class Run:
-    """What every character of one text object shares."""
+    """What the glyphs of text objects with one font, size and matrix share."""
 
-    __slots__ = ("adv", "baseline_ok", "box", "desc", "dx", "font", "size", "upright", "way")
+    __slots__ = ("adv", "baseline_ok", "box", "desc", "dx", "font", "fonts", "offsets", "size", "upright", "way")
 
-    def __init__(self, linear: Matrix, obj: int, frame: PageFrame, fonts: Fonts) -> None:
-        size = c_float()
-        api.textobj_font_size(obj, byref(size))
-        self.size = size.value
-        self.font = api.textobj_font(obj) or 0
-        self.desc = fonts.descent(self.font) * self.size
+    def __init__(self, linear: Matrix, font: int, size: float, frame: PageFrame, fonts: Fonts) -> None:
+        self.size = size
+        self.font = font
+        self.fonts = fonts
+        self.desc = fonts.descent(font) * size
         # the glyph's box axes on the page, and its matrix in pdfminer's device space
         self.box = multiply(linear, frame.to_page)
         da, db, dc, dd, _, _ = multiply(linear, frame.device)
@@ -48,33 +49,62 @@ class Run:
         # the text direction in user space, to measure the distance between two origins
         self.dx = (linear[0], linear[1])
         self.adv: dict[int, float] = {}
+        #: per character: its box (x0, x1, top, bottom) around its origin on the page
+        self.offsets: dict[int, tuple[float, float, float, float]] = {}
 
-    def advance(self, fonts: Fonts, code: int) -> float:
+    def advance(self, code: int) -> float:
         adv = self.adv.get(code)
         if adv is None:
-            adv = self.adv[code] = fonts.width(self.font, code) * self.size
+            adv = self.adv[code] = self.fonts.width(self.font, code) * self.size
         return adv
 
-    def glyph(self, text: str, adv: float, x: float, t: float) -> RawChar:
-        """The glyph whose origin is (x, t) on the page, pdfminer's box around it."""
-        ga, gb, gc, gd, _, _ = self.box
-        lo, hi = self.desc, self.desc + self.size
-        xa, xc1, xc2 = ga * adv, gc * lo, gc * hi
-        ta, tc1, tc2 = gb * adv, gd * lo, gd * hi
-        x0 = x + (xa if xa < 0 else 0.0) + (xc1 if xc1 < xc2 else xc2)
-        x1 = x + (xa if xa > 0 else 0.0) + (xc1 if xc1 > xc2 else xc2)
-        top = t + (ta if ta < 0 else 0.0) + (tc1 if tc1 < tc2 else tc2)
-        bottom = t + (ta if ta > 0 else 0.0) + (tc1 if tc1 > tc2 else tc2)
-        return RawChar(text, x0, x1, top, bottom, bottom - top, self.upright, self.way, t if self.baseline_ok else None)
+    def offset(self, code: int) -> tuple[float, float, float, float]:
+        """pdfminer's box of ``code`` around its origin: the advance by the font size,
+        standing on the descent, carried by the matrix (the box of its four corners)."""
+        box = self.offsets.get(code)
+        if box is None:
+            adv = self.advance(code)
+            ga, gb, gc, gd, _, _ = self.box
+            lo, hi = self.desc, self.desc + self.size
+            xa, xc1, xc2 = ga * adv, gc * lo, gc * hi
+            ta, tc1, tc2 = gb * adv, gd * lo, gd * hi
+            box = self.offsets[code] = (
+                min(xa, 0.0) + min(xc1, xc2),
+                max(xa, 0.0) + max(xc1, xc2),
+                min(ta, 0.0) + min(tc1, tc2),
+                max(ta, 0.0) + max(tc1, tc2),
+            )
+        return box
+
+    def glyph(self, text: str, code: int, x: float, t: float) -> RawChar:
+        """The glyph of ``code`` whose origin is (x, t) on the page."""
+        dx0, dx1, dt0, dt1 = self.offset(code)
+        top, bottom = t + dt0, t + dt1
+        baseline = t if self.baseline_ok else None
+        return RawChar(text, x + dx0, x + dx1, top, bottom, bottom - top, self.upright, self.way, baseline)
 
 
 class Fonts:
-    """Descents and advance widths, asked of PDFium once per font and character."""
+    """Descents, advance widths and runs, asked of PDFium once per font and character."""
 
-    def __init__(self) -> None:
+    def __init__(self, frame: PageFrame) -> None:
+        self.frame = frame
         self._descent: dict[int, float] = {}
         self._width: dict[tuple[int, int], float] = {}
+        self._runs: dict[tuple[int, float, Matrix], Run] = {}
         self._out = c_float()
+
+    def run(self, linear: Matrix, obj: int) -> Run:
+        """The run of text object ``obj`` drawn with ``linear`` (a page drawing every glyph as
+        an object of its own has many objects and few runs)."""
+        font = api.textobj_font(obj) or 0
+        api.textobj_font_size(obj, byref(self._out))
+        size = self._out.value
+        key = (font, size, linear)
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = Run(linear, font, size, self.frame, self)
+        return run
 
     def descent(self, font: int) -> float:
         """The font's descent per unit of font size (negative, as pdfminer forces it)."""
@@ -102,12 +132,12 @@ class Fonts:
 @dataclass(slots=True)
 class TextLayer:
     chars: list[RawChar] = field(default_factory=list)
-    #: the text objects the layer holds, and the indexes of each one's glyphs in ``chars``
+    #: the text objects the layer holds (with their run), and the indexes of their glyphs
     runs: dict[int, Run] = field(default_factory=dict)
     glyphs_of: dict[int, list[int]] = field(default_factory=dict)
 
 
-def page_chars(textpage: int, frame: PageFrame, fonts: Fonts) -> TextLayer:
+def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
     """Every glyph of the page's text layer, in the layer's order."""
     layer = TextLayer()
     n = api.text_count_chars(textpage)
@@ -117,11 +147,12 @@ def page_chars(textpage: int, frame: PageFrame, fonts: Fonts) -> TextLayer:
     ox, oy = c_double(), c_double()
     rox, roy = byref(ox), byref(oy)
     m = api.FS_MATRIX()
+    rm = byref(m)
     unicode_of, object_of, origin_of = api.text_unicode, api.text_object, api.text_origin
-    fa, fb, fc, fd, fe, ff = frame.to_page
-    last_obj = 0
-    last_origin = (0.0, 0.0)
-    last_code = -1
+    fa, fb, fc, fd, fe, ff = fonts.frame.to_page
+    last_obj, last_u, last_v, last_code = 0, 0.0, 0.0, -1
+    run: Run | None = None
+    mine: list[int] = []
     for i in range(n):
         code = unicode_of(textpage, i)
         if code in _GENERATED and api.text_is_generated(textpage, i):
@@ -129,36 +160,52 @@ def page_chars(textpage: int, frame: PageFrame, fonts: Fonts) -> TextLayer:
         obj = object_of(textpage, i)
         if not obj:
             continue
-        run = runs.get(obj)
-        if run is None:
-            api.text_matrix(textpage, i, byref(m))
-            run = runs[obj] = Run((m.a, m.b, m.c, m.d, 0.0, 0.0), obj, frame, fonts)
-            glyphs_of[obj] = []
         origin_of(textpage, i, rox, roy)
         u, v = ox.value, oy.value
+        if obj != last_obj:
+            run = runs.get(obj)
+            if run is None:
+                api.text_matrix(textpage, i, rm)
+                run = runs[obj] = fonts.run((m.a, m.b, m.c, m.d, 0.0, 0.0), obj)
+                glyphs_of[obj] = []
+            mine = glyphs_of[obj]
+        else:
+            if u == last_u and v == last_v:
+                # a ligature PDFium split into pieces, all at the ligature's origin
+                out[-1].text += chr(code)
+                continue
+            if last_code == _SPACE:
+                _restore_spaces(layer, obj, (last_u, last_v), (u, v))
+        assert run is not None
         if code == _HYPHEN_MARK and api.text_is_hyphen(textpage, i):
             code = 0x2D
-        text = chr(code)
-        if obj == last_obj and (u, v) == last_origin and out:
-            # a ligature PDFium split into pieces, all at the ligature's origin
-            prev = out[-1]
-            out[-1] = RawChar(prev.text + text, prev.x0, prev.x1, prev.top, prev.bottom, prev.size, prev.upright,
-                              prev.way, prev.baseline)
-            continue
-        if obj == last_obj and last_code == _SPACE:
-            _restore_spaces(layer, obj, run, fonts, last_origin, (u, v))
-        last_obj, last_origin, last_code = obj, (u, v), code
-        glyphs_of[obj].append(len(out))
-        out.append(run.glyph(text, run.advance(fonts, code), fa * u + fc * v + fe, fb * u + fd * v + ff))
+        last_obj, last_u, last_v, last_code = obj, u, v, code
+        x = fa * u + fc * v + fe
+        t = fb * u + fd * v + ff
+        box = run.offsets.get(code) or run.offset(code)
+        top, bottom = t + box[2], t + box[3]
+        mine.append(len(out))
+        out.append(
+            RawChar(
+                chr(code),
+                x + box[0],
+                x + box[1],
+                top,
+                bottom,
+                bottom - top,
+                run.upright,
+                run.way,
+                t if run.baseline_ok else None,
+            )
+        )
     return layer
 
 
-def _restore_spaces(
-    layer: TextLayer, obj: int, run: Run, fonts: Fonts, at: tuple[float, float], nxt: tuple[float, float]
-) -> None:
+def _restore_spaces(layer: TextLayer, obj: int, at: tuple[float, float], nxt: tuple[float, float]) -> None:
     """PDFium keeps the first space of a run: draw the others again, where the gap to the
     next glyph of the same text object shows a whole number of spaces."""
-    adv = run.advance(fonts, _SPACE)
+    run = layer.runs[obj]
+    adv = run.advance(_SPACE)
     a, b = run.dx
     norm = a * a + b * b
     if adv <= 0 or norm == 0:
@@ -171,8 +218,18 @@ def _restore_spaces(
     step_x, step_t = run.box[0] * adv, run.box[1] * adv  # one advance, on the page
     for k in range(1, count):
         dx, dt = step_x * k, step_t * k
+        baseline = None if space.baseline is None else space.baseline + dt
         layer.glyphs_of[obj].append(len(layer.chars))
         layer.chars.append(
-            RawChar(space.text, space.x0 + dx, space.x1 + dx, space.top + dt, space.bottom + dt, space.size,
-                    space.upright, space.way, None if space.baseline is None else space.baseline + dt)
+            RawChar(
+                space.text,
+                space.x0 + dx,
+                space.x1 + dx,
+                space.top + dt,
+                space.bottom + dt,
+                space.size,
+                space.upright,
+                space.way,
+                baseline,
+            )
         )

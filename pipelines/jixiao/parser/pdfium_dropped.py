@@ -19,7 +19,7 @@ from ctypes import byref, c_float
 
 from . import pdfium_api as api
 from .page_frame import Matrix, PageFrame, multiply
-from .pdfium_chars import Fonts, Run, TextLayer
+from .pdfium_chars import Fonts, TextLayer
 from .rawpage import RawChar
 
 #: PDFium compares a text object with this many text objects before it.
@@ -68,11 +68,11 @@ def _restore(
     if _width(obj) < _NO_WIDTH and not api.font_is_embedded(font):
         raise UnmeasuredText
     a, b, c, d, e, f = matrix
-    run = Run((a, b, c, d, 0.0, 0.0), obj, frame, fonts)
+    run = fonts.run((a, b, c, d, 0.0, 0.0), obj)
     layer.runs[obj] = run
     x, t = frame.point(e, f)
     layer.glyphs_of[obj] = [len(layer.chars)]
-    layer.chars.append(run.glyph(" ", run.advance(fonts, 0x20), x, t))
+    layer.chars.append(run.glyph(" ", 0x20, x, t))
 
 
 def _repeat(layer: TextLayer, obj: int, other: int, du: float, dv: float, frame: PageFrame) -> None:

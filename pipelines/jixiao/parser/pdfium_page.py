@@ -46,10 +46,10 @@ class PdfiumPages:
         try:
             frame = PageFrame.of(page.get_rotation(), tuple(page.get_mediabox()))
             objects = page_objects(api.address(page))
-            fonts = Fonts()
+            fonts = Fonts(frame)
             textpage = page.get_textpage()
             try:
-                layer = page_chars(api.address(textpage), frame, fonts)
+                layer = page_chars(api.address(textpage), fonts)
             finally:
                 textpage.close()
             restore_dropped(layer, objects.texts, frame, fonts)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawChar:
-    """One glyph as drawn: its text, its box and how it is turned."""
+    """One glyph as drawn: its text, its box and how it is turned. (Not frozen, to be cheap
+    to make: a page has a thousand of them, a document a hundred thousand.)"""
 
     text: str
     x0: float

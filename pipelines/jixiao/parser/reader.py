@@ -73,7 +73,7 @@ def read_page(pages: EnginePages, number: int, source: str) -> PageGeometry:
 
 
 class PageReader:
-    def __init__(self, source: str, reader: str = "pdfium", pool: PagePool | None = None) -> None:
+    def __init__(self, source: str, reader: str = DEFAULT_READER, pool: PagePool | None = None) -> None:
         self.source = source
         self.reader = check_reader(reader)
         self._pool = pool
