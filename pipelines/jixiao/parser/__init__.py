@@ -113,7 +113,9 @@ def _parse(
     reader: str,
     pool: PagePool | None,
 ) -> list[Extraction]:
-    doc = scan(path, max_pages=max_pages, max_bytes=max_bytes, pool=pool)
+    # PDFium scans every page; where the page reader is PDFium too, a page that may hold
+    # targets is read in full while it is loaded
+    doc = scan(path, max_pages=max_pages, max_bytes=max_bytes, pool=pool, read_ahead=reader == "pdfium")
     locations = locate_tables(doc)
     if not locations and not all(p.reliable for p in doc.pages):
         doc = rescan(doc)
@@ -124,8 +126,11 @@ def _parse(
     out: list[Extraction] = []
     refused: list[ParseError] = []
     ahead = pool if pool is not None and doc.page_count >= pool.min_pages else None
+    wanted = [n for loc in locations for n in loc.pages]
     with PageReader(source, reader, ahead) as pages:
-        pages.prefetch([n for loc in locations for n in loc.pages])
+        pages.keep({n: doc.ahead[n] for n in wanted if n in doc.ahead})
+        doc.ahead.clear()
+        pages.prefetch(wanted)
         for loc in locations:
             try:
                 read = read_location(pages, loc, source)

@@ -44,8 +44,8 @@ def _read(source: str, reader: str, numbers: list[int]) -> list[PageGeometry]:
     return [read_page(pages, n, source) for n in numbers]
 
 
-def _scan(source: str, first: int, last: int) -> list[ScannedPage]:
-    return scan_pages(source, first, last)
+def _scan(source: str, first: int, last: int, read_ahead: bool) -> list[tuple[ScannedPage, PageGeometry | None]]:
+    return scan_pages(source, first, last, read_ahead)
 
 
 def default_jobs() -> int:
@@ -67,10 +67,11 @@ class PagePool:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
-    def scan(self, count: int) -> list[ScannedPage]:
-        """The text of pages 1..count, read by the workers."""
-        chunks = [(first, min(first + SCAN_CHUNK - 1, count)) for first in range(1, count + 1, SCAN_CHUNK)]
-        futures = [self._executor.submit(_scan, self.source, first, last) for first, last in chunks]
+    def scan(self, count: int, read_ahead: bool) -> list[tuple[ScannedPage, PageGeometry | None]]:
+        """Pages 1..count as :func:`~.document.scan` reads them, read by the workers."""
+        step = max(1, min(SCAN_CHUNK, -(-count // (2 * self.jobs))))
+        chunks = [(first, min(first + step - 1, count)) for first in range(1, count + 1, step)]
+        futures = [self._executor.submit(_scan, self.source, first, last, read_ahead) for first, last in chunks]
         return [page for future in futures for page in future.result()]
 
     def read(self, numbers: list[int]) -> dict[int, Future[list[PageGeometry]]]:

@@ -132,9 +132,25 @@ class Fonts:
 @dataclass(slots=True)
 class TextLayer:
     chars: list[RawChar] = field(default_factory=list)
-    #: the text objects the layer holds (with their run), and the indexes of their glyphs
+    #: the text object of each glyph
+    owners: list[int] = field(default_factory=list)
+    #: the text objects the layer holds, with their run
     runs: dict[int, Run] = field(default_factory=dict)
-    glyphs_of: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, char: RawChar, owner: int) -> None:
+        self.chars.append(char)
+        self.owners.append(owner)
+
+    def glyphs_of(self, obj: int) -> list[RawChar]:
+        return [c for c, o in zip(self.chars, self.owners, strict=True) if o == obj]
+
+    def in_order(self, objects: list[int]) -> list[RawChar]:
+        """The glyphs, object by object in the order of ``objects`` (each object's glyphs in
+        their own order); glyphs of objects not listed come last."""
+        rank = {obj: k for k, obj in enumerate(objects)}
+        last = len(objects)
+        keys = [rank.get(o, last) for o in self.owners]
+        return [self.chars[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]
 
 
 def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
@@ -143,7 +159,7 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
     n = api.text_count_chars(textpage)
     if n <= 0:
         return layer
-    out, runs, glyphs_of = layer.chars, layer.runs, layer.glyphs_of
+    out, owners, runs = layer.chars, layer.owners, layer.runs
     ox, oy = c_double(), c_double()
     rox, roy = byref(ox), byref(oy)
     m = api.FS_MATRIX()
@@ -152,7 +168,6 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
     fa, fb, fc, fd, fe, ff = fonts.frame.to_page
     last_obj, last_u, last_v, last_code = 0, 0.0, 0.0, -1
     run: Run | None = None
-    mine: list[int] = []
     for i in range(n):
         code = unicode_of(textpage, i)
         if code in _GENERATED and api.text_is_generated(textpage, i):
@@ -167,8 +182,6 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
             if run is None:
                 api.text_matrix(textpage, i, rm)
                 run = runs[obj] = fonts.run((m.a, m.b, m.c, m.d, 0.0, 0.0), obj)
-                glyphs_of[obj] = []
-            mine = glyphs_of[obj]
         else:
             if u == last_u and v == last_v:
                 # a ligature PDFium split into pieces, all at the ligature's origin
@@ -184,7 +197,7 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
         t = fb * u + fd * v + ff
         box = run.offsets.get(code) or run.offset(code)
         top, bottom = t + box[2], t + box[3]
-        mine.append(len(out))
+        owners.append(obj)
         out.append(
             RawChar(
                 chr(code),
@@ -219,8 +232,7 @@ def _restore_spaces(layer: TextLayer, obj: int, at: tuple[float, float], nxt: tu
     for k in range(1, count):
         dx, dt = step_x * k, step_t * k
         baseline = None if space.baseline is None else space.baseline + dt
-        layer.glyphs_of[obj].append(len(layer.chars))
-        layer.chars.append(
+        layer.add(
             RawChar(
                 space.text,
                 space.x0 + dx,
@@ -231,5 +243,6 @@ def _restore_spaces(layer: TextLayer, obj: int, at: tuple[float, float], nxt: tu
                 space.upright,
                 space.way,
                 baseline,
-            )
+            ),
+            obj,
         )

@@ -35,14 +35,20 @@ class UnmeasuredText(Exception):
 
 
 def restore_dropped(layer: TextLayer, texts: list[tuple[int, Matrix]], frame: PageFrame, fonts: Fonts) -> None:
+    runs = layer.runs
+    for k, (obj, outer) in enumerate(texts):
+        if obj in runs:
+            continue
+        before = [(other, _matrix(other, o)) for other, o in texts[max(0, k - _LOOK_BACK) : k]]
+        _restore(layer, obj, _matrix(obj, outer), before, frame, fonts)
+
+
+def _matrix(obj: int, outer: Matrix) -> Matrix:
+    """A text object's matrix to user space (its position: the origin of its first glyph)."""
     m = api.FS_MATRIX()
-    placed: list[tuple[int, Matrix]] = []  # every text object so far, with its matrix to user space
-    for obj, outer in texts:
-        own = (m.a, m.b, m.c, m.d, m.e, m.f) if api.object_matrix(obj, byref(m)) else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        matrix = multiply(own, outer)
-        if obj not in layer.runs:
-            _restore(layer, obj, matrix, placed[-_LOOK_BACK:], frame, fonts)
-        placed.append((obj, matrix))
+    if not api.object_matrix(obj, byref(m)):
+        return outer
+    return multiply((m.a, m.b, m.c, m.d, m.e, m.f), outer)
 
 
 def _restore(
@@ -71,21 +77,17 @@ def _restore(
     run = fonts.run((a, b, c, d, 0.0, 0.0), obj)
     layer.runs[obj] = run
     x, t = frame.point(e, f)
-    layer.glyphs_of[obj] = [len(layer.chars)]
-    layer.chars.append(run.glyph(" ", 0x20, x, t))
+    layer.add(run.glyph(" ", 0x20, x, t), obj)
 
 
 def _repeat(layer: TextLayer, obj: int, other: int, du: float, dv: float, frame: PageFrame) -> None:
     """Copy the glyphs of ``other`` drawn again (du, dv) further in user space."""
     a, b, c, d, _, _ = frame.to_page
     dx, dt = a * du + c * dv, b * du + d * dv
-    mine = layer.glyphs_of[obj] = []
-    for i in list(layer.glyphs_of[other]):
-        g = layer.chars[i]
-        mine.append(len(layer.chars))
-        layer.chars.append(
-            RawChar(g.text, g.x0 + dx, g.x1 + dx, g.top + dt, g.bottom + dt, g.size, g.upright, g.way,
-                    None if g.baseline is None else g.baseline + dt)
+    for g in layer.glyphs_of(other):
+        baseline = None if g.baseline is None else g.baseline + dt
+        layer.add(
+            RawChar(g.text, g.x0 + dx, g.x1 + dx, g.top + dt, g.bottom + dt, g.size, g.upright, g.way, baseline), obj
         )
     layer.runs[obj] = layer.runs[other]
 

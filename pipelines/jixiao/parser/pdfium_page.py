@@ -6,26 +6,31 @@ measure (:class:`~.pdfium_dropped.UnmeasuredText`) is read by pdfplumber instead
 
 from __future__ import annotations
 
+import pypdfium2 as pdfium
+
 from . import pdfium_api as api
-from .page_frame import Matrix, PageFrame
-from .pdfium_chars import Fonts, TextLayer, page_chars
+from .page_frame import PageFrame
+from .pdfium_chars import Fonts, page_chars
 from .pdfium_dropped import UnmeasuredText, restore_dropped
 from .pdfium_objects import page_objects
 from .pdfium_paths import page_edges
 from .plumber_page import PlumberPages
-from .rawpage import RawChar, RawPage
+from .rawpage import RawPage
 
 
-def in_content_order(layer: TextLayer, texts: list[tuple[int, Matrix]]) -> list[RawChar]:
-    """The glyphs in the order the content stream draws them (pdfminer's order): PDFium's
-    text layer sorts the text objects of a line by position."""
-    out: list[RawChar] = []
-    for obj, _ in texts:
-        out.extend(layer.chars[i] for i in layer.glyphs_of.get(obj, ()))
-    if len(out) < len(layer.chars):  # a glyph of an object the walk did not see
-        placed = {i for obj, _ in texts for i in layer.glyphs_of.get(obj, ())}
-        out.extend(c for i, c in enumerate(layer.chars) if i not in placed)
-    return out
+def read_loaded(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> RawPage:
+    """A page already loaded, with its text layer (the caller closes both). Raises
+    :class:`UnmeasuredText` for a page PDFium cannot measure."""
+    frame = PageFrame.of(page.get_rotation(), tuple(page.get_mediabox()))
+    objects = page_objects(api.address(page))
+    fonts = Fonts(frame)
+    layer = page_chars(api.address(textpage), fonts)
+    restore_dropped(layer, objects.texts, frame, fonts)
+    edges = page_edges(objects.paths, frame)
+    # in the order the content stream draws them (pdfminer's): PDFium's text layer sorts the
+    # text objects of a line by position
+    chars = layer.in_order([obj for obj, _ in objects.texts])
+    return RawPage(number, frame.width, frame.height, chars, edges)
 
 
 class PdfiumPages:
@@ -44,23 +49,18 @@ class PdfiumPages:
     def read(self, number: int) -> RawPage:
         page = self._pdf[number - 1]
         try:
-            frame = PageFrame.of(page.get_rotation(), tuple(page.get_mediabox()))
-            objects = page_objects(api.address(page))
-            fonts = Fonts(frame)
             textpage = page.get_textpage()
             try:
-                layer = page_chars(api.address(textpage), fonts)
+                return read_loaded(page, textpage, number)
             finally:
                 textpage.close()
-            restore_dropped(layer, objects.texts, frame, fonts)
-            edges = page_edges(objects.paths, frame)
         except UnmeasuredText:
-            return self._read_elsewhere(number)
+            return self.read_elsewhere(number)
         finally:
             page.close()
-        return RawPage(number, frame.width, frame.height, in_content_order(layer, objects.texts), edges)
 
-    def _read_elsewhere(self, number: int) -> RawPage:
+    def read_elsewhere(self, number: int) -> RawPage:
+        """Page ``number`` read by pdfplumber (PDFium cannot measure it)."""
         if self._fallback is None:
             self._fallback = PlumberPages(self.source)
         self.fallbacks.append(number)

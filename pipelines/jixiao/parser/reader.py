@@ -81,6 +81,10 @@ class PageReader:
         self._cache: dict[int, PageGeometry] = {}
         self._ahead: dict[int, Future[list[PageGeometry]]] = {}
 
+    def keep(self, pages: dict[int, PageGeometry]) -> None:
+        """Pages read already (by the scan)."""
+        self._cache.update(pages)
+
     def prefetch(self, numbers: list[int]) -> None:
         """Have the pool read these pages ahead (in this order); without a pool, nothing."""
         if self._pool is None:

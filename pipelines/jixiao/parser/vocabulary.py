@@ -96,6 +96,12 @@ TARGET_TITLE = re.compile(r"绩效目标(?:申报|填报)?表")
 #: Tables about targets that are not target tables (self-evaluations, final accounts).
 NOT_TARGETS = ("自评", "评价", "决算", "完成情况", "目录")
 
+
+def may_hold_targets(page_text: str) -> bool:
+    """A page that may be part of a target table (all but a few such pages print 指标): read in
+    full while it is loaded, before the tables are located. A guess that only saves time."""
+    return "指标" in page_text
+
 # ---------------------------------------------------------------- form labels
 
 #: Form fields: (field, labels). A label cell names the field; its value is the next cell.
