@@ -8,7 +8,7 @@ addresses (``c_void_p``) and are bound once, from the library pypdfium2 has load
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_double, c_float, c_int, c_uint, c_ulong, c_void_p
+from ctypes import POINTER, c_float, c_int, c_uint, c_ulong, c_void_p
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -30,12 +30,14 @@ text_unicode = _bind("FPDFText_GetUnicode", c_uint, c_void_p, c_int)
 text_is_generated = _bind("FPDFText_IsGenerated", c_int, c_void_p, c_int)
 text_is_hyphen = _bind("FPDFText_IsHyphen", c_int, c_void_p, c_int)
 text_object = _bind("FPDFText_GetTextObject", c_void_p, c_void_p, c_int)
-text_origin = _bind("FPDFText_GetCharOrigin", c_int, c_void_p, c_int, POINTER(c_double), POINTER(c_double))
-text_matrix = _bind("FPDFText_GetMatrix", c_int, c_void_p, c_int, POINTER(FS_MATRIX))
+# out-parameters as plain addresses (ctypes.addressof of a buffer made once): ctypes converts
+# an int faster than a byref()
+text_origin = _bind("FPDFText_GetCharOrigin", c_int, c_void_p, c_int, c_void_p, c_void_p)
+text_matrix = _bind("FPDFText_GetMatrix", c_int, c_void_p, c_int, c_void_p)
 text_loose_box = _bind("FPDFText_GetLooseCharBox", c_int, c_void_p, c_int, POINTER(FS_RECTF))
 
 textobj_font = _bind("FPDFTextObj_GetFont", c_void_p, c_void_p)
-textobj_font_size = _bind("FPDFTextObj_GetFontSize", c_int, c_void_p, POINTER(c_float))
+textobj_font_size = _bind("FPDFTextObj_GetFontSize", c_int, c_void_p, c_void_p)
 textobj_render_mode = _bind("FPDFTextObj_GetTextRenderMode", c_int, c_void_p)
 font_descent = _bind("FPDFFont_GetDescent", c_int, c_void_p, c_float, POINTER(c_float))
 font_glyph_width = _bind("FPDFFont_GetGlyphWidth", c_int, c_void_p, c_uint, c_float, POINTER(c_float))

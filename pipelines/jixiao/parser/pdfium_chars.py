@@ -18,7 +18,7 @@ Whole text objects the layer leaves out are put back by :mod:`.pdfium_dropped`.
 
 from __future__ import annotations
 
-from ctypes import byref, c_double, c_float
+from ctypes import addressof, byref, c_double, c_float
 from dataclasses import dataclass, field
 
 from . import pdfium_api as api
@@ -93,12 +93,13 @@ class Fonts:
         self._width: dict[tuple[int, int], float] = {}
         self._runs: dict[tuple[int, float, Matrix], Run] = {}
         self._out = c_float()
+        self._out_at = addressof(self._out)
 
     def run(self, linear: Matrix, obj: int) -> Run:
         """The run of text object ``obj`` drawn with ``linear`` (a page drawing every glyph as
         an object of its own has many objects and few runs)."""
         font = api.textobj_font(obj) or 0
-        api.textobj_font_size(obj, byref(self._out))
+        api.textobj_font_size(obj, self._out_at)
         size = self._out.value
         key = (font, size, linear)
         run = self._runs.get(key)
@@ -161,9 +162,9 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
         return layer
     out, owners, runs = layer.chars, layer.owners, layer.runs
     ox, oy = c_double(), c_double()
-    rox, roy = byref(ox), byref(oy)
+    rox, roy = addressof(ox), addressof(oy)
     m = api.FS_MATRIX()
-    rm = byref(m)
+    rm = addressof(m)
     unicode_of, object_of, origin_of = api.text_unicode, api.text_object, api.text_origin
     fa, fb, fc, fd, fe, ff = fonts.frame.to_page
     last_obj, last_u, last_v, last_code = 0, 0.0, 0.0, -1

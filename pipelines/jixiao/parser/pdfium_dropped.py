@@ -15,7 +15,7 @@ the content stream draws, it leaves out
 from __future__ import annotations
 
 import math
-from ctypes import byref, c_float
+from ctypes import addressof, byref, c_float
 
 from . import pdfium_api as api
 from .page_frame import Matrix, PageFrame, multiply
@@ -60,7 +60,7 @@ def _restore(
     fonts: Fonts,
 ) -> None:
     size = c_float()
-    api.textobj_font_size(obj, byref(size))
+    api.textobj_font_size(obj, addressof(size))
     font = api.textobj_font(obj) or 0
     scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) * size.value
     for other, other_matrix in reversed(before):
