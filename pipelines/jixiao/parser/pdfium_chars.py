@@ -18,7 +18,7 @@ Whole text objects the layer leaves out are put back by :mod:`.pdfium_dropped`.
 
 from __future__ import annotations
 
-from ctypes import addressof, byref, c_double, c_float
+from ctypes import addressof, byref, c_double, c_float, create_string_buffer
 from dataclasses import dataclass, field
 
 from . import pdfium_api as api
@@ -33,12 +33,15 @@ _HYPHEN_MARK = 0x02
 class Run:
     """What the glyphs of text objects with one font, size and matrix share."""
 
-    __slots__ = ("adv", "baseline_ok", "box", "desc", "dx", "font", "fonts", "offsets", "size", "upright", "way")
+    __slots__ = (
+        "adv", "baseline_ok", "box", "desc", "dx", "font", "fonts", "linear", "offsets", "size", "upright", "way"
+    )
 
     def __init__(self, linear: Matrix, font: int, size: float, frame: PageFrame, fonts: Fonts) -> None:
         self.size = size
         self.font = font
         self.fonts = fonts
+        self.linear = linear
         self.desc = fonts.descent(font) * size
         # the glyph's box axes on the page, and its matrix in pdfminer's device space
         self.box = multiply(linear, frame.to_page)
@@ -59,22 +62,25 @@ class Run:
         return adv
 
     def offset(self, code: int) -> tuple[float, float, float, float]:
-        """pdfminer's box of ``code`` around its origin: the advance by the font size,
-        standing on the descent, carried by the matrix (the box of its four corners)."""
+        """pdfminer's box of ``code`` around its origin."""
         box = self.offsets.get(code)
         if box is None:
-            adv = self.advance(code)
-            ga, gb, gc, gd, _, _ = self.box
-            lo, hi = self.desc, self.desc + self.size
-            xa, xc1, xc2 = ga * adv, gc * lo, gc * hi
-            ta, tc1, tc2 = gb * adv, gd * lo, gd * hi
-            box = self.offsets[code] = (
-                min(xa, 0.0) + min(xc1, xc2),
-                max(xa, 0.0) + max(xc1, xc2),
-                min(ta, 0.0) + min(tc1, tc2),
-                max(ta, 0.0) + max(tc1, tc2),
-            )
+            box = self.offsets[code] = self.box_of(self.advance(code))
         return box
+
+    def box_of(self, adv: float) -> tuple[float, float, float, float]:
+        """pdfminer's box of a glyph advancing ``adv``, around its origin: the advance by the
+        font size, standing on the descent, carried by the matrix (its four corners' box)."""
+        ga, gb, gc, gd, _, _ = self.box
+        lo, hi = self.desc, self.desc + self.size
+        xa, xc1, xc2 = ga * adv, gc * lo, gc * hi
+        ta, tc1, tc2 = gb * adv, gd * lo, gd * hi
+        return (
+            min(xa, 0.0) + min(xc1, xc2),
+            max(xa, 0.0) + max(xc1, xc2),
+            min(ta, 0.0) + min(tc1, tc2),
+            max(ta, 0.0) + max(tc1, tc2),
+        )
 
     def glyph(self, text: str, code: int, x: float, t: float) -> RawChar:
         """The glyph of ``code`` whose origin is (x, t) on the page."""
@@ -108,11 +114,16 @@ class Fonts:
         return run
 
     def descent(self, font: int) -> float:
-        """The font's descent per unit of font size (negative, as pdfminer forces it)."""
+        """The font's descent per unit of font size (negative, as pdfminer forces it). For a
+        standard font the PDF does not embed, pdfminer takes Adobe's metrics and PDFium its
+        substitute's: Adobe's, then."""
         d = self._descent.get(font)
         if d is None:
             d = 0.0
-            if font and api.font_descent(font, 1000.0, byref(self._out)):
+            standard = _standard_descent(font) if font and not api.font_is_embedded(font) else None
+            if standard is not None:
+                d = standard
+            elif font and api.font_descent(font, 1000.0, byref(self._out)):
                 d = self._out.value / 1000.0
             d = -d if d > 0 else d
             self._descent[font] = d
@@ -128,6 +139,36 @@ class Fonts:
                 w = self._out.value / 1000.0
             self._width[key] = w
         return w
+
+
+#: The descent of the standard fonts in Adobe's metrics, by the base names pdfminer knows them
+#: by (its ``FONT_METRICS``).
+_STANDARD_DESCENTS: dict[str, float] = {
+    **dict.fromkeys(
+        ("Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique", "CourierNew", "CourierNew,Bold",
+         "CourierNew,BoldItalic", "CourierNew,Italic"),
+        -0.194,
+    ),
+    **dict.fromkeys(
+        ("Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique", "Helvetica-Oblique", "Arial", "Arial,Bold",
+         "Arial,BoldItalic", "Arial,Italic"),
+        -0.207,
+    ),
+    **dict.fromkeys(
+        ("Times-Roman", "Times-Bold", "Times-BoldItalic", "Times-Italic", "TimesNewRoman", "TimesNewRoman,Bold",
+         "TimesNewRoman,BoldItalic", "TimesNewRoman,Italic"),
+        -0.217,
+    ),
+    "Symbol": 0.0,
+    "ZapfDingbats": 0.0,
+}
+
+
+def _standard_descent(font: int) -> float | None:
+    buffer = create_string_buffer(128)
+    size = api.font_base_name(font, buffer, 128)
+    name = buffer.value.decode("latin-1") if 0 < size <= 128 else ""
+    return _STANDARD_DESCENTS.get(name)
 
 
 @dataclass(slots=True)
@@ -165,6 +206,8 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
     rox, roy = addressof(ox), addressof(oy)
     m = api.FS_MATRIX()
     rm = addressof(m)
+    rect = api.FS_RECTF()
+    rect_at = addressof(rect)
     unicode_of, object_of, origin_of = api.text_unicode, api.text_object, api.text_origin
     fa, fb, fc, fd, fe, ff = fonts.frame.to_page
     last_obj, last_u, last_v, last_code = 0, 0.0, 0.0, -1
@@ -197,6 +240,10 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
         x = fa * u + fc * v + fe
         t = fb * u + fd * v + ff
         box = run.offsets.get(code) or run.offset(code)
+        if code == _SPACE:
+            adv = _own_advance(textpage, i, run, rect, rect_at)
+            if adv is not None:
+                box = run.box_of(adv)
         top, bottom = t + box[2], t + box[3]
         owners.append(obj)
         out.append(
@@ -213,6 +260,19 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
             )
         )
     return layer
+
+
+def _own_advance(textpage: int, i: int, run: Run, rect: api.FS_RECTF, rect_at: int) -> float | None:
+    """The advance of character ``i`` by its own code. The advance of a character is asked of
+    the font by its Unicode value, which the font maps back to a code; a font may map several
+    codes to U+0020, of different widths: for a space, the loose box (measured from the code
+    drawn) says which. None where that box is not the font's (no metrics, a turned run)."""
+    a, b, c, _, _, _ = run.linear
+    if b or c or not a or not api.text_loose_box(textpage, i, rect_at):
+        return None
+    if abs(abs(rect.top - rect.bottom) - abs(a) * run.size) > 0.01 * abs(a) * run.size:
+        return None  # PDFium fell back to the glyph's tight box
+    return (rect.right - rect.left) / a
 
 
 def _restore_spaces(layer: TextLayer, obj: int, at: tuple[float, float], nxt: tuple[float, float]) -> None:

@@ -6,7 +6,7 @@ whose matrix places the form; the walk composes those matrices on the way down.
 
 from __future__ import annotations
 
-from ctypes import byref
+from ctypes import addressof
 from dataclasses import dataclass, field
 
 from . import pdfium_api as api
@@ -42,7 +42,7 @@ def _walk(holder: int, is_form: bool, outer: Matrix, out: PageObjects, m: api.FS
         if kind == api.OBJ_TEXT:
             out.texts.append((obj, outer))
         elif kind == api.OBJ_PATH or (kind == api.OBJ_FORM and depth < MAX_DEPTH):
-            own = (m.a, m.b, m.c, m.d, m.e, m.f) if api.object_matrix(obj, byref(m)) else IDENTITY
+            own = (m.a, m.b, m.c, m.d, m.e, m.f) if api.object_matrix(obj, addressof(m)) else IDENTITY
             if kind == api.OBJ_PATH:
                 out.paths.append((obj, multiply(own, outer)))
             else:
