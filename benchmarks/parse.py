@@ -75,7 +75,7 @@ class Result:
     code: int
 
 
-def measure(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> Result:
+def measure(cmd: list[str], env: dict[str, str] | None, runs: int) -> Result:
     """Median wall time, the largest peak memory and the exit code of ``runs`` runs."""
     times, peaks, code = [], [], 0
     for _ in range(runs):
@@ -147,7 +147,7 @@ def main() -> int:
         print("-" * len(head))
         ratios: dict[str, dict[str, list[float]]] = {}
         for kind, path in docs:
-            floor = measure([sys.executable, str(HERE / "_floor.py"), str(path)], args.runs)
+            floor = measure([sys.executable, str(HERE / "_floor.py"), str(path)], None, args.runs)
             pdfium = measure(*jixiao(here, path, "--reader", "pdfium"), runs=args.runs)
             plumber = measure(*jixiao(here, path, "--reader", "pdfplumber"), runs=args.slow_runs)
             line = f"{path.stem[:35]:<36}{kind:>10}{page_count(path):>6}{floor.seconds:>9.2f}"

@@ -22,6 +22,7 @@ from .errors import (
     NotPdfError,
 )
 from .geometry import PageGeometry, clean_text, page_geometry
+from .pdfium_chars import FontBook
 from .vocabulary import may_hold_targets
 
 if TYPE_CHECKING:
@@ -128,7 +129,8 @@ def scan(
         if max_pages is not None and n > max_pages:
             raise LimitExceededError(f"the PDF has {n} pages, over the limit of {max_pages}", source=str(p))
         here = pool is None or n < pool.min_pages
-        results = [_scan_page(doc, i, str(p), read_ahead) for i in range(n)] if here else None
+        book = FontBook() if read_ahead else None
+        results = [_scan_page(doc, i, str(p), book) for i in range(n)] if here else None
     finally:
         doc.close()
     if results is None:
@@ -141,15 +143,18 @@ def scan(
 def scan_pages(source: str, first: int, last: int, read_ahead: bool) -> list[tuple[ScannedPage, PageGeometry | None]]:
     """Pages ``first``..``last`` (1-based) of a document checked already, as :func:`scan` reads them."""
     doc = open_pdfium(Path(source))
+    book = FontBook() if read_ahead else None
     try:
-        return [_scan_page(doc, i, source, read_ahead) for i in range(first - 1, last)]
+        return [_scan_page(doc, i, source, book) for i in range(first - 1, last)]
     finally:
         doc.close()
 
 
 def _scan_page(
-    doc: pdfium.PdfDocument, i: int, source: str, read_ahead: bool
+    doc: pdfium.PdfDocument, i: int, source: str, book: FontBook | None
 ) -> tuple[ScannedPage, PageGeometry | None]:
+    """A page's text; with a font book (reading ahead), the page in full where it may hold
+    targets."""
     try:
         page = doc[i]
     except pdfium.PdfiumError as exc:
@@ -160,8 +165,8 @@ def _scan_page(
         try:
             text = clean_text(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             reliable = _measured(textpage)
-            if read_ahead and may_hold_targets(text):
-                geom = _read_ahead(page, textpage, i + 1)
+            if book is not None and may_hold_targets(text):
+                geom = _read_ahead(page, textpage, i + 1, book)
         finally:
             textpage.close()
         rotation = page.get_rotation()
@@ -172,13 +177,15 @@ def _scan_page(
     return ScannedPage(i + 1, text, rotation, reliable), geom
 
 
-def _read_ahead(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> PageGeometry | None:
+def _read_ahead(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, book: FontBook
+) -> PageGeometry | None:
     """The page in full, while it is loaded; None where it must be read the ordinary way
     (a page PDFium cannot measure, or one that fails: the reader reports it then)."""
     from .pdfium_page import read_loaded
 
     try:
-        return page_geometry(read_loaded(page, textpage, number))
+        return page_geometry(read_loaded(page, textpage, number, book))
     except Exception:  # read again by the page reader, which says what is wrong
         return None
 

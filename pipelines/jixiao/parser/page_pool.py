@@ -23,8 +23,9 @@ from .reader import EnginePages, open_pages, read_page
 #: sending tasks and results costs little beside reading.
 SCAN_CHUNK = 16
 READ_CHUNK = 4
-#: Below this many pages a document is read in the parent: starting workers would cost more.
-MIN_PAGES = 8
+#: Below this many pages a document is read in the parent: starting workers costs about what
+#: sharing the reading of a short document saves.
+MIN_PAGES = 64
 
 _OPEN: dict[tuple[str, str], EnginePages] = {}
 

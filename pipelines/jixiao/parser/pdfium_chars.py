@@ -18,7 +18,7 @@ Whole text objects the layer leaves out are put back by :mod:`.pdfium_dropped`.
 
 from __future__ import annotations
 
-from ctypes import addressof, byref, c_double, c_float, create_string_buffer
+from ctypes import addressof, c_double, c_float, create_string_buffer
 from dataclasses import dataclass, field
 
 from . import pdfium_api as api
@@ -90,54 +90,79 @@ class Run:
         return RawChar(text, x + dx0, x + dx1, top, bottom, bottom - top, self.upright, self.way, baseline)
 
 
-class Fonts:
-    """Descents, advance widths and runs, asked of PDFium once per font and character."""
+class FontBook:
+    """What a document's fonts tell, kept while its pages come and go: PDFium's handle of a
+    font lasts only as long as a page using it, so fonts are known by what they say of
+    themselves (name, embedding, flags, weight, descent)."""
 
-    def __init__(self, frame: PageFrame) -> None:
+    def __init__(self) -> None:
+        self.widths: dict[tuple[object, int], float] = {}
+        #: per font, size, matrix and page frame: advances and boxes of characters
+        self.advances: dict[tuple[object, ...], dict[int, float]] = {}
+        self.offsets: dict[tuple[object, ...], dict[int, tuple[float, float, float, float]]] = {}
+
+
+class Fonts:
+    """The fonts of one page: descents, advance widths and runs."""
+
+    def __init__(self, frame: PageFrame, book: FontBook | None = None) -> None:
         self.frame = frame
-        self._descent: dict[int, float] = {}
-        self._width: dict[tuple[int, int], float] = {}
+        self.book = book or FontBook()
+        self._keys: dict[int, tuple[object, ...]] = {}
         self._runs: dict[tuple[int, float, Matrix], Run] = {}
         self._out = c_float()
         self._out_at = addressof(self._out)
 
-    def run(self, linear: Matrix, obj: int) -> Run:
+    def run(self, linear: Matrix, obj: int, size: float | None = None) -> Run:
         """The run of text object ``obj`` drawn with ``linear`` (a page drawing every glyph as
         an object of its own has many objects and few runs)."""
         font = api.textobj_font(obj) or 0
-        api.textobj_font_size(obj, self._out_at)
-        size = self._out.value
+        if size is None:
+            api.textobj_font_size(obj, self._out_at)
+            size = self._out.value
         key = (font, size, linear)
         run = self._runs.get(key)
         if run is None:
             run = self._runs[key] = Run(linear, font, size, self.frame, self)
+            shared = (self.key(font), size, linear, self.frame.to_page)
+            run.adv = self.book.advances.setdefault(shared, {})
+            run.offsets = self.book.offsets.setdefault(shared, {})
         return run
+
+    def key(self, font: int) -> tuple[object, ...]:
+        """What the font says of itself (its key in the :class:`FontBook`)."""
+        key = self._keys.get(font)
+        if key is None:
+            name = create_string_buffer(128)
+            size = api.font_base_name(font, name, 128) if font else 0
+            embedded = api.font_is_embedded(font) if font else 0
+            descent = None
+            if font and not embedded and 0 < size <= 128:
+                descent = _STANDARD_DESCENTS.get(name.value.decode("latin-1"))
+            if descent is None:
+                descent = self._out.value / 1000.0 if font and api.font_descent(font, 1000.0, self._out_at) else 0.0
+            descent = -descent if descent > 0 else descent
+            flags = (api.font_flags(font), api.font_weight(font)) if font else (0, 0)
+            key = self._keys[font] = (name.value, embedded, flags, descent)
+        return key
 
     def descent(self, font: int) -> float:
         """The font's descent per unit of font size (negative, as pdfminer forces it). For a
         standard font the PDF does not embed, pdfminer takes Adobe's metrics and PDFium its
         substitute's: Adobe's, then."""
-        d = self._descent.get(font)
-        if d is None:
-            d = 0.0
-            standard = _standard_descent(font) if font and not api.font_is_embedded(font) else None
-            if standard is not None:
-                d = standard
-            elif font and api.font_descent(font, 1000.0, byref(self._out)):
-                d = self._out.value / 1000.0
-            d = -d if d > 0 else d
-            self._descent[font] = d
-        return d
+        descent = self.key(font)[3]
+        assert isinstance(descent, float)
+        return descent
 
     def width(self, font: int, code: int) -> float:
         """The advance width of ``code`` per unit of font size; 0 when PDFium has none."""
-        key = (font, code)
-        w = self._width.get(key)
+        key = (self.key(font), code)
+        w = self.book.widths.get(key)
         if w is None:
             w = 0.0
-            if font and api.font_glyph_width(font, code, 1000.0, byref(self._out)):
+            if font and api.font_glyph_width(font, code, 1000.0, self._out_at):
                 w = self._out.value / 1000.0
-            self._width[key] = w
+            self.book.widths[key] = w
         return w
 
 
@@ -162,13 +187,6 @@ _STANDARD_DESCENTS: dict[str, float] = {
     "Symbol": 0.0,
     "ZapfDingbats": 0.0,
 }
-
-
-def _standard_descent(font: int) -> float | None:
-    buffer = create_string_buffer(128)
-    size = api.font_base_name(font, buffer, 128)
-    name = buffer.value.decode("latin-1") if 0 < size <= 128 else ""
-    return _STANDARD_DESCENTS.get(name)
 
 
 @dataclass(slots=True)
@@ -209,6 +227,9 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
     rect = api.FS_RECTF()
     rect_at = addressof(rect)
     unicode_of, object_of, origin_of = api.text_unicode, api.text_object, api.text_origin
+    text_font_size, font_of = api.text_font_size, api.textobj_font
+    drawn: tuple[object, ...] = ()
+    last_run: Run | None = None
     fa, fb, fc, fd, fe, ff = fonts.frame.to_page
     last_obj, last_u, last_v, last_code = 0, 0.0, 0.0, -1
     run: Run | None = None
@@ -225,7 +246,12 @@ def page_chars(textpage: int, fonts: Fonts) -> TextLayer:
             run = runs.get(obj)
             if run is None:
                 api.text_matrix(textpage, i, rm)
-                run = runs[obj] = fonts.run((m.a, m.b, m.c, m.d, 0.0, 0.0), obj)
+                font, size = font_of(obj), text_font_size(textpage, i)
+                if last_run is not None and (font, size, m.a, m.b, m.c, m.d) == drawn:
+                    run = runs[obj] = last_run  # most text objects draw like the one before
+                else:
+                    run = runs[obj] = last_run = fonts.run((m.a, m.b, m.c, m.d, 0.0, 0.0), obj, size)
+                    drawn = (font, size, m.a, m.b, m.c, m.d)
         else:
             if u == last_u and v == last_v:
                 # a ligature PDFium split into pieces, all at the ligature's origin

@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 
 from . import pdfium_api as api
 from .page_frame import PageFrame
-from .pdfium_chars import Fonts, page_chars
+from .pdfium_chars import FontBook, Fonts, page_chars
 from .pdfium_dropped import UnmeasuredText, restore_dropped
 from .pdfium_objects import page_objects
 from .pdfium_paths import page_edges
@@ -18,12 +18,15 @@ from .plumber_page import PlumberPages
 from .rawpage import RawPage
 
 
-def read_loaded(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> RawPage:
-    """A page already loaded, with its text layer (the caller closes both). Raises
-    :class:`UnmeasuredText` for a page PDFium cannot measure."""
+def read_loaded(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, book: FontBook | None = None
+) -> RawPage:
+    """A page already loaded, with its text layer (the caller closes both); ``book`` keeps
+    what the document's fonts told across its pages. Raises :class:`UnmeasuredText` for a
+    page PDFium cannot measure."""
     frame = PageFrame.of(page.get_rotation(), tuple(page.get_mediabox()))
     objects = page_objects(api.address(page))
-    fonts = Fonts(frame)
+    fonts = Fonts(frame, book)
     layer = page_chars(api.address(textpage), fonts)
     restore_dropped(layer, objects.texts, frame, fonts)
     edges = page_edges(objects.paths, frame)
@@ -40,6 +43,7 @@ class PdfiumPages:
         self.source = source
         self._pdf = api.PdfDocument(source)
         self._fallback: PlumberPages | None = None
+        self._book = FontBook()
         #: pages read by pdfplumber because PDFium could not measure their text
         self.fallbacks: list[int] = []
 
@@ -51,7 +55,7 @@ class PdfiumPages:
         try:
             textpage = page.get_textpage()
             try:
-                return read_loaded(page, textpage, number)
+                return read_loaded(page, textpage, number, self._book)
             finally:
                 textpage.close()
         except UnmeasuredText:
