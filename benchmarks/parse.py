@@ -13,6 +13,8 @@ generated corpus and a generated 200-page 部门预算, it prints the median wal
 runs, the ratio to the floor measured in the same run, and the peak memory of the command
 (all its processes together, sampled every 20 ms). Targets with the PDFium reader, on the
 real documents: ≤ 3× the floor (median), ≤ 4× (worst); ≤ 300 MB on the 200-page document.
+The code measured is byte-compiled first, as an installed package is: an interpreter started
+with PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start.
 
     .venv/bin/python benchmarks/parse.py [--runs 3] [--slow-runs 1] [--before ../main/pipelines]
 """
@@ -130,6 +132,9 @@ def main() -> int:
 
     here = ROOT / "pipelines"
     before = Path(args.before).resolve() if args.before else None
+    for code in (here, before):
+        if code is not None:  # as an installed package is (even where PYTHONDONTWRITEBYTECODE is set)
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(code)], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         truths = Path(args.real).glob("*.truth.json")
         real = sorted(t.with_name(t.name.removesuffix(".truth.json") + ".pdf") for t in truths)
