@@ -37,15 +37,24 @@ class Cell:
     col0: int
     col1: int
     lines: list[Line] = field(default_factory=list)
+    #: (lines, text, key) as last worked out: a cell is read many times, its lines set once
+    _read: tuple[list[Line], str, str] | None = field(default=None, repr=False)
+
+    def _texts(self) -> tuple[list[Line], str, str]:
+        read = self._read
+        if read is None or read[0] is not self.lines:
+            text = join_lines(ln.text for ln in self.lines) or ""
+            read = self._read = (self.lines, text, squash(text))
+        return read
 
     @property
     def text(self) -> str:
-        return join_lines(ln.text for ln in self.lines) or ""
+        return self._texts()[1]
 
     @property
     def key(self) -> str:
         """The text squashed: what labels are matched on."""
-        return squash(self.text)
+        return self._texts()[2]
 
     @property
     def xc(self) -> float:

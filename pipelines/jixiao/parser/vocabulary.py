@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 #: What an amount is (each model of the warehouse picks the kinds it carries):
 TOTAL = "total"  # 总计: what the row's sources add up to
@@ -211,6 +212,7 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@cache
 def column_role(text: str) -> str | None:
     """The role of a column whose (squashed) heading is ``text``."""
     if not text:
