@@ -18,6 +18,7 @@ from jixiao.parser.geometry import Glyph, PageGeometry, Segment, _vertical_box, 
 from jixiao.parser.lattice import page_grids
 from jixiao.parser.locate import clean_department, cover_department, locate_tables, region_of, table_kind
 from jixiao.parser.model import Row
+from jixiao.parser.plumber_page import raw_char
 from jixiao.parser.reconcile import reconcile
 from jixiao.parser.records import split_project_code
 from jixiao.parser.ruled import field_of
@@ -234,12 +235,19 @@ def test_rounding_is_a_note_and_more_is_a_failure() -> None:
 
 def test_a_font_box_that_misses_its_baseline_is_rebuilt() -> None:
     # digits of one embedded font drawn a line below the ideographs on the same baseline
-    char = {"top": 198.3, "bottom": 208.6, "y0": 386.4, "size": 10.3, "matrix": (1, 0, 0, 1, 76.8, 397.3)}
-    top, bottom = _vertical_box(char)
+    # pdfplumber's char: its box is drawn a line below the baseline its matrix puts it on
+    char = raw_char(
+        {"text": "1", "x0": 76.8, "x1": 82.0, "top": 198.3, "bottom": 208.6, "y0": 386.4, "size": 10.3,
+         "matrix": (1, 0, 0, 1, 76.8, 397.3)}
+    )
+    top, bottom = _vertical_box(char.top, char.bottom, char.baseline, char.size)
     # now on the ideographs' line (188.8–199.1), around the shared baseline (842 − 397.3)
     assert top == pytest.approx(188.6, abs=0.1) and bottom == pytest.approx(198.9, abs=0.1)
-    normal = {"top": 188.8, "bottom": 199.1, "y0": 395.9, "size": 10.3, "matrix": (1, 0, 0, 1, 102.9, 398.7)}
-    assert _vertical_box(normal) == (188.8, 199.1)
+    normal = raw_char(
+        {"text": "年", "x0": 102.9, "x1": 113.2, "top": 188.8, "bottom": 199.1, "y0": 395.9, "size": 10.3,
+         "matrix": (1, 0, 0, 1, 102.9, 398.7)}
+    )
+    assert _vertical_box(normal.top, normal.bottom, normal.baseline, normal.size) == (188.8, 199.1)
 
 
 def test_a_subscript_stays_on_its_line() -> None:

@@ -21,8 +21,10 @@ EXIT_INTERNAL = 3  # a bug: one line on stderr, the traceback with --debug
 
 def _parse_command(args: argparse.Namespace) -> int:
     from .parser import parse_pdf
+    from .parser.page_pool import default_jobs
 
-    extractions = parse_pdf(args.file, year=args.year, max_pages=args.max_pages)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    extractions = parse_pdf(args.file, year=args.year, max_pages=args.max_pages, reader=args.reader, jobs=jobs)
     if len(extractions) > 1 and args.single:
         from .parser import MultipleTablesError
 
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Budget performance targets (项目支出绩效目标表) from published PDFs into DuckDB.",
     )
     from . import __version__
-    from .parser import PARSER_VERSION
+    from .parser import DEFAULT_READER, PARSER_VERSION, READERS
 
     ap.add_argument(
         "--version", action="version", version=f"jixiao {__version__} (parser {PARSER_VERSION})"
@@ -96,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--single", action="store_true", help="fail if the file holds more than one table")
     p.add_argument("--max-pages", type=int, default=2000, help="refuse documents longer than this")
     p.add_argument("--indent", type=int, default=1, help="JSON indent (0 for one line per document)")
+    p.add_argument(
+        "--reader",
+        choices=READERS,
+        default=DEFAULT_READER,
+        help=f"the engine reading the pages (default: {DEFAULT_READER}); every reader gives the same output",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes reading the pages of a long document in parallel (default: the cores available)",
+    )
     p.set_defaults(func=_parse_command)
 
     lo = command(

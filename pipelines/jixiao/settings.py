@@ -60,6 +60,8 @@ class Settings:
     sources_dir: Path
     limits: Limits = field(default_factory=Limits)
     workers: int = 2
+    #: the page reader of the parser processes (one of ``jixiao.parser.READERS``)
+    reader: str = "pdfium"
 
     @property
     def landing_dir(self) -> Path:
@@ -135,4 +137,14 @@ def load_settings() -> Settings:
         sources_dir=Path(os.environ.get("JIXIAO_SOURCES", root / "sources")).resolve(),
         limits=limits,
         workers=_number("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1))),
+        reader=_reader(),
     )
+
+
+def _reader() -> str:
+    from .parser.reader import DEFAULT_READER, READERS
+
+    name = os.environ.get("JIXIAO_READER", "").strip() or DEFAULT_READER
+    if name not in READERS:
+        raise SettingsError(f"JIXIAO_READER={name!r} is not a page reader (one of: {', '.join(READERS)})")
+    return name

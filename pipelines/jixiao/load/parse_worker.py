@@ -4,7 +4,9 @@ stdout (``{"ok": [extraction, …]}`` or ``{"error": [kind, message, page]}``).
 Started by :class:`jixiao.load.worker.ParserPool` as ``python -m jixiao.load.parse_worker``:
 a fresh interpreter, so that nothing of the parent (threads, its main script) comes along.
 
-The operating system bounds what one document may cost: the process's address space
+Pages are read one after the other (``jobs=1``): the loader keeps one worker per core and
+parses documents side by side, and a worker reading pages in parallel would oversubscribe
+them. The operating system bounds what one document may cost: the process's address space
 (``JIXIAO_WORKER_MEMORY`` bytes; a decompression bomb fails to allocate instead of taking the
 machine) and, for each request, its CPU time (``cpu_seconds``: the kernel stops the process
 with SIGXCPU). The parent reports either as ``limit_exceeded``.
@@ -38,7 +40,7 @@ def _limit_cpu(seconds: float | None) -> None:
 
 
 def serve() -> int:
-    from ..parser import parse_pdf
+    from ..parser import DEFAULT_READER, parse_pdf
     from ..parser.errors import ParseError
 
     _limit_memory()
@@ -53,7 +55,11 @@ def serve() -> int:
             result = [
                 e.to_dict()
                 for e in parse_pdf(
-                    req["path"], year=req.get("year"), max_pages=req.get("max_pages"), max_bytes=req.get("max_bytes")
+                    req["path"],
+                    year=req.get("year"),
+                    max_pages=req.get("max_pages"),
+                    max_bytes=req.get("max_bytes"),
+                    reader=req.get("reader") or DEFAULT_READER,
                 )
             ]
             answer: dict[str, object] = {"ok": result}

@@ -125,6 +125,7 @@ class Workspace:
             path,
             memory_bytes=limits.parse_memory_bytes,
             cpu_seconds=limits.parse_cpu_seconds,
+            reader=self.settings.reader,
             **options,  # type: ignore[arg-type]
         )
 
@@ -396,7 +397,12 @@ def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Pr
     outcomes: list[DocumentOutcome] = []
     workers = max(1, settings.workers)
     limits = settings.limits
-    parsers = ParserPool(workers, memory_bytes=limits.parse_memory_bytes, cpu_seconds=limits.parse_cpu_seconds)
+    parsers = ParserPool(
+        workers,
+        memory_bytes=limits.parse_memory_bytes,
+        cpu_seconds=limits.parse_cpu_seconds,
+        reader=settings.reader,
+    )
     with parsers, ThreadPoolExecutor(max_workers=workers) as pool:
         ws = Workspace.open(settings, parsers)
         futures = [pool.submit(ingest, e, ws, force=force) for e in entries]

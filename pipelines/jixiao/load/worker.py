@@ -112,10 +112,13 @@ class _Worker:
 class ParserPool:
     """Up to ``size`` parser processes, shared by the threads of one load."""
 
-    def __init__(self, size: int = 1, *, memory_bytes: int = 0, cpu_seconds: float = 0) -> None:
+    def __init__(
+        self, size: int = 1, *, memory_bytes: int = 0, cpu_seconds: float = 0, reader: str | None = None
+    ) -> None:
         self.size = max(1, size)
         self.memory_bytes = memory_bytes
         self.cpu_seconds = cpu_seconds
+        self.reader = reader  # None: the parser's default
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._started = 0
         self._lock = threading.Lock()
@@ -150,6 +153,7 @@ class ParserPool:
             "max_pages": max_pages,
             "max_bytes": max_bytes,
             "cpu_seconds": self.cpu_seconds or None,
+            "reader": self.reader,
         }
         with self._slots:
             worker = self._take()
@@ -198,7 +202,8 @@ def parse_isolated(
     source: str | None = None,
     memory_bytes: int = 0,
     cpu_seconds: float = 0,
+    reader: str | None = None,
 ) -> list[dict[str, Any]]:
     """Parse one document in a worker process of its own."""
-    with ParserPool(1, memory_bytes=memory_bytes, cpu_seconds=cpu_seconds) as pool:
+    with ParserPool(1, memory_bytes=memory_bytes, cpu_seconds=cpu_seconds, reader=reader) as pool:
         return pool.parse(path, year=year, seconds=seconds, max_pages=max_pages, max_bytes=max_bytes, source=source)

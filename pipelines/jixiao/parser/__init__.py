@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import ScannedDocument, rescan, scan
 from .errors import (
@@ -27,12 +28,17 @@ from .errors import (
 from .extract import extraction, fill_document_fields, read_location
 from .locate import locate_tables
 from .model import Check, DocumentInfo, Extraction, Indicator, Row
-from .reader import PageReader
+from .reader import DEFAULT_READER, READERS, PageReader, check_reader
+
+if TYPE_CHECKING:
+    from .page_pool import PagePool
 
 PARSER_VERSION = "2.0.0"
 
 __all__ = [
+    "DEFAULT_READER",
     "PARSER_VERSION",
+    "READERS",
     "Check",
     "CorruptPdfError",
     "DocumentInfo",
@@ -80,13 +86,36 @@ def parse_pdf(
     year: int | None = None,
     max_pages: int | None = None,
     max_bytes: int | None = None,
+    reader: str = DEFAULT_READER,
+    jobs: int = 1,
 ) -> list[Extraction]:
     """Parse every target table in the PDF at ``path``, in page order.
 
-    ``year`` (a manifest's year) overrides the year read from the document.
+    ``year`` (a manifest's year) overrides the year read from the document. ``reader`` names
+    the page reader (one of :data:`READERS`); with ``jobs`` > 1, that many worker processes
+    read the pages of a long document in parallel.
     Raises a :class:`ParseError` subclass when the file cannot give a table.
     """
-    doc = scan(path, max_pages=max_pages, max_bytes=max_bytes)
+    check_reader(reader)
+    if jobs <= 1:
+        return _parse(path, year, max_pages, max_bytes, reader, None)
+    from .page_pool import PagePool
+
+    with PagePool(str(Path(path)), reader, jobs) as pool:
+        return _parse(path, year, max_pages, max_bytes, reader, pool)
+
+
+def _parse(
+    path: str | os.PathLike[str],
+    year: int | None,
+    max_pages: int | None,
+    max_bytes: int | None,
+    reader: str,
+    pool: PagePool | None,
+) -> list[Extraction]:
+    # PDFium scans every page; where the page reader is PDFium too, a page that may hold
+    # targets is read in full while it is loaded
+    doc = scan(path, max_pages=max_pages, max_bytes=max_bytes, pool=pool, read_ahead=reader == "pdfium")
     locations = locate_tables(doc)
     if not locations and not all(p.reliable for p in doc.pages):
         doc = rescan(doc)
@@ -96,10 +125,15 @@ def parse_pdf(
     source = str(Path(path))
     out: list[Extraction] = []
     refused: list[ParseError] = []
-    with PageReader(source) as reader:
+    ahead = pool if pool is not None and doc.page_count >= pool.min_pages else None
+    wanted = [n for loc in locations for n in loc.pages]
+    with PageReader(source, reader, ahead) as pages:
+        pages.keep({n: doc.ahead[n] for n in wanted if n in doc.ahead})
+        doc.ahead.clear()
+        pages.prefetch(wanted)
         for loc in locations:
             try:
-                read = read_location(reader, loc, source)
+                read = read_location(pages, loc, source)
             except UnmappedColumnsError as exc:
                 refused.append(exc)
                 continue

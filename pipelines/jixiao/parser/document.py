@@ -1,14 +1,15 @@
 """Opening a file as a PDF and scanning the text of every page, cheaply.
 
 The scan uses pypdfium2 (fast, C) and releases each page as soon as its text is read;
-only the pages of the performance table are later read in full by pdfplumber.
+only the pages of the performance table are later read in full (:mod:`.reader`).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
@@ -20,7 +21,12 @@ from .errors import (
     MissingFileError,
     NotPdfError,
 )
-from .geometry import clean_text
+from .geometry import PageGeometry, clean_text, page_geometry
+from .pdfium_chars import FontBook
+from .vocabulary import may_hold_targets
+
+if TYPE_CHECKING:
+    from .page_pool import PagePool
 
 PDF_MAGIC = b"%PDF-"
 
@@ -39,6 +45,8 @@ class ScannedPage:
 class ScannedDocument:
     path: Path
     pages: tuple[ScannedPage, ...]
+    #: pages read in full while they were scanned (those that may hold targets), if asked
+    ahead: dict[int, PageGeometry] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def page_count(self) -> int:
@@ -101,9 +109,16 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument:
 
 
 def scan(
-    path: str | os.PathLike[str], *, max_pages: int | None = None, max_bytes: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    pool: PagePool | None = None,
+    read_ahead: bool = False,
 ) -> ScannedDocument:
-    """Check the file, then read the text of every page (pages are released one by one)."""
+    """Check the file, then read the text of every page (pages are released one by one;
+    with a pool of workers, by them, in parallel). With ``read_ahead``, a page whose text
+    may hold targets is read in full by PDFium while it is loaded (:attr:`ScannedDocument.ahead`)."""
     p = Path(path)
     check_file(p, max_bytes=max_bytes)
     doc = open_pdfium(p)
@@ -113,29 +128,66 @@ def scan(
             raise CorruptPdfError("the PDF has no pages", source=str(p))
         if max_pages is not None and n > max_pages:
             raise LimitExceededError(f"the PDF has {n} pages, over the limit of {max_pages}", source=str(p))
-        pages = []
-        for i in range(n):
-            try:
-                page = doc[i]
-            except pdfium.PdfiumError as exc:
-                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
-            try:
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_range()
-                    reliable = _measured(textpage)
-                finally:
-                    textpage.close()
-                rotation = page.get_rotation()
-            except pdfium.PdfiumError as exc:
-                raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=str(p), page=i + 1) from exc
-            finally:
-                page.close()
-            text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-            pages.append(ScannedPage(i + 1, text, rotation, reliable))
+        here = pool is None or n < pool.min_pages
+        book = FontBook() if read_ahead else None
+        results = [_scan_page(doc, i, str(p), book) for i in range(n)] if here else None
     finally:
         doc.close()
-    return ScannedDocument(p, tuple(pages))
+    if results is None:
+        assert pool is not None
+        results = pool.scan(n, read_ahead)
+    ahead = {page.number: geom for page, geom in results if geom is not None}
+    return ScannedDocument(p, tuple(page for page, _ in results), ahead)
+
+
+def scan_pages(source: str, first: int, last: int, read_ahead: bool) -> list[tuple[ScannedPage, PageGeometry | None]]:
+    """Pages ``first``..``last`` (1-based) of a document checked already, as :func:`scan` reads them."""
+    doc = open_pdfium(Path(source))
+    book = FontBook() if read_ahead else None
+    try:
+        return [_scan_page(doc, i, source, book) for i in range(first - 1, last)]
+    finally:
+        doc.close()
+
+
+def _scan_page(
+    doc: pdfium.PdfDocument, i: int, source: str, book: FontBook | None
+) -> tuple[ScannedPage, PageGeometry | None]:
+    """A page's text; with a font book (reading ahead), the page in full where it may hold
+    targets."""
+    try:
+        page = doc[i]
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=source, page=i + 1) from exc
+    geom = None
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = clean_text(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            reliable = _measured(textpage)
+            if book is not None and may_hold_targets(text):
+                geom = _read_ahead(page, textpage, i + 1, book)
+        finally:
+            textpage.close()
+        rotation = page.get_rotation()
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"page {i + 1} cannot be read ({exc})", source=source, page=i + 1) from exc
+    finally:
+        page.close()
+    return ScannedPage(i + 1, text, rotation, reliable), geom
+
+
+def _read_ahead(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, book: FontBook
+) -> PageGeometry | None:
+    """The page in full, while it is loaded; None where it must be read the ordinary way
+    (a page PDFium cannot measure, or one that fails: the reader reports it then)."""
+    from .pdfium_page import read_loaded
+
+    try:
+        return page_geometry(read_loaded(page, textpage, number, book))
+    except Exception:  # read again by the page reader, which says what is wrong
+        return None
 
 
 def _measured(textpage: pdfium.PdfTextPage, sample: int = 40) -> bool:
@@ -174,4 +226,4 @@ def rescan(doc: ScannedDocument) -> ScannedDocument:
         raise CorruptPdfError(
             f"the PDF cannot be read ({exc.__class__.__name__}: {exc})"[:300], source=str(doc.path)
         ) from exc
-    return ScannedDocument(doc.path, tuple(pages))
+    return ScannedDocument(doc.path, tuple(pages), doc.ahead)

@@ -19,11 +19,19 @@ class ParseError(Exception):
         self.page = page
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its fields (a parallel page reader sends errors between processes)."""
+        return (_rebuild, (type(self), self.message, self.source, self.page))
+
     def describe(self) -> str:
         where = self.source or "<input>"
         if self.page is not None:
             where += f", page {self.page}"
         return f"{where}: {self.message} [{self.kind}]"
+
+
+def _rebuild(cls: type[ParseError], message: str, source: str | None, page: int | None) -> ParseError:
+    return cls(message, source=source, page=page)
 
 
 class MissingFileError(ParseError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .document import ScannedDocument
 from .errors import UnmappedColumnsError
-from .geometry import PageGeometry, cluster_lines
+from .geometry import PageGeometry
 from .locate import TableLocation, clean_department, document_region, region_of
 from .model import DocumentInfo, Extraction, Row
 from .reader import PageReader
@@ -25,7 +25,7 @@ def _title_top(geom: PageGeometry, title: str) -> float | None:
     head = squash(title)[:8]
     if not head:
         return None
-    for ln in cluster_lines(geom.glyphs):
+    for ln in geom.lines():
         if head in squash(ln.text):
             return ln.top
     return None

@@ -149,7 +149,7 @@ class Header:
 
 def find_header(geom: PageGeometry, *, below: float = 0.0) -> Header | None:
     """Find the column header of a performance table on this page, if it has one."""
-    lines = [ln for ln in cluster_lines(geom.glyphs) if ln.top >= below]
+    lines = [ln for ln in geom.lines() if ln.top >= below]
     first: Line | None = None
     for ln in lines:
         t = squash(ln.text)

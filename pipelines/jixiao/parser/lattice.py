@@ -11,6 +11,7 @@ other make one table frame, read on its own.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .geometry import Glyph, Line, PageGeometry, Segment, cluster_lines
@@ -36,15 +37,24 @@ class Cell:
     col0: int
     col1: int
     lines: list[Line] = field(default_factory=list)
+    #: (lines, text, key) as last worked out: a cell is read many times, its lines set once
+    _read: tuple[list[Line], str, str] | None = field(default=None, repr=False)
+
+    def _texts(self) -> tuple[list[Line], str, str]:
+        read = self._read
+        if read is None or read[0] is not self.lines:
+            text = join_lines(ln.text for ln in self.lines) or ""
+            read = self._read = (self.lines, text, squash(text))
+        return read
 
     @property
     def text(self) -> str:
-        return join_lines(ln.text for ln in self.lines) or ""
+        return self._texts()[1]
 
     @property
     def key(self) -> str:
         """The text squashed: what labels are matched on."""
-        return squash(self.text)
+        return self._texts()[2]
 
     @property
     def xc(self) -> float:
@@ -170,26 +180,45 @@ def _grid(page: int, hrules: list[Segment], vrules: list[Segment], glyphs: list[
         r0, r1 = min(r for r, _ in group), max(r for r, _ in group)
         c0, c1 = min(c for _, c in group), max(c for _, c in group)
         cells.append(Cell(page, xs[c0], xs[c1 + 1], ys[r0], ys[r1 + 1], r0, r1, c0, c1))
-    _fill(cells, glyphs)
+    _fill(cells, glyphs, xs, ys)
     cells.sort(key=lambda c: (c.row0, c.col0))
     return Grid(page, xs, ys, cells)
 
 
-def _fill(cells: list[Cell], glyphs: list[Glyph]) -> None:
-    """Give each cell the glyphs whose centre lies in it, as lines."""
+def _spans(edges: list[float], value: float) -> range:
+    """The elementary rows (columns) between ``edges`` whose closed span holds ``value``:
+    one, or two where it lies on the edge between them."""
+    first = max(bisect_left(edges, value) - 1, 0)
+    return range(first, min(bisect_right(edges, value), len(edges) - 1))
+
+
+def _fill(cells: list[Cell], glyphs: list[Glyph], xs: list[float], ys: list[float]) -> None:
+    """Give each cell the glyphs whose centre lies in it, as lines (the first such cell, in
+    ``cells`` order, where merged cells' boxes overlap)."""
+    covering: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(cells):
+        for r in range(c.row0, c.row1 + 1):
+            for col in range(c.col0, c.col1 + 1):
+                covering.setdefault((r, col), []).append(i)
     buckets: dict[int, list[Glyph]] = {}
     right = max(c.x1 for c in cells)
     outside: list[Glyph] = []
     for g in glyphs:
         if g.blank:
             continue
-        for i, c in enumerate(cells):
-            if c.x0 <= g.xc <= c.x1 and c.top <= g.yc <= c.bottom:
-                buckets.setdefault(i, []).append(g)
-                break
-        else:
-            if g.xc >= right:
-                outside.append(g)
+        xc, yc = g.xc, g.yc
+        best = -1
+        for r in _spans(ys, yc):
+            for col in _spans(xs, xc):
+                for i in covering.get((r, col), ()):
+                    if best < 0 or i < best:
+                        c = cells[i]
+                        if c.x0 <= xc <= c.x1 and c.top <= yc <= c.bottom:
+                            best = i
+        if best >= 0:
+            buckets.setdefault(best, []).append(g)
+        elif xc >= right:
+            outside.append(g)
     # a line that runs out of the table's last column (past the page's edge, even) still
     # belongs to its cell: glyphs beyond the right edge on the baseline of a cell's text
     for g in outside:

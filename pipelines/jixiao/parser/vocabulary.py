@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 #: What an amount is (each model of the warehouse picks the kinds it carries):
 TOTAL = "total"  # 总计: what the row's sources add up to
@@ -93,6 +94,12 @@ DEPARTMENT_TITLE = re.compile(r"部门(?:（单位）|\(单位\))?整体(?:支�
 TARGET_TITLE = re.compile(r"绩效目标(?:申报|填报)?表")
 #: Tables about targets that are not target tables (self-evaluations, final accounts).
 NOT_TARGETS = ("自评", "评价", "决算", "完成情况", "目录")
+
+
+def may_hold_targets(page_text: str) -> bool:
+    """A page that may be part of a target table (all but a few such pages print 指标): read in
+    full while it is loaded, before the tables are located. A guess that only saves time."""
+    return "指标" in page_text
 
 # ---------------------------------------------------------------- form labels
 
@@ -203,6 +210,7 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@cache
 def column_role(text: str) -> str | None:
     """The role of a column whose (squashed) heading is ``text``."""
     if not text:
