@@ -6,8 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-#: jixiao's own bookkeeping tables (when and from what a build was made)
-BOOKKEEPING = ("_jixiao_load", "_jixiao_checked")
+#: jixiao's own bookkeeping tables (when and from what a build was made, and which
+#: departments its dbt build recomputed)
+BOOKKEEPING = ("_jixiao_load", "_jixiao_checked", "int_changed_departments")
 #: columns that say when something happened, not what was loaded
 TIMES = ("fetched_at", "parsed_at", "occurred_at", "built_at", "checked_at")
 

@@ -26,18 +26,18 @@ from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
     WarehouseError,
+    build_file,
     build_lock,
     build_problems,
     check_build,
     clean_builds,
     clean_incoming,
     collect_inputs,
-    create_staging_database,
     mark_checked,
-    new_build_path,
-    publish,
+    publish_copy,
     published_fingerprint,
     published_quarantine,
+    stage_raw,
 )
 from ..warehouse.dbt import DbtSummary, run_dbt_build
 from .lock import hold
@@ -79,6 +79,11 @@ class WarehouseOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     #: documents left out of the build because their rows fail a blocking data test
     quarantined: dict[str, str] = field(default_factory=dict)
+    #: the documents whose rows this build added, replaced or removed
+    changed: tuple[str, ...] = ()
+    #: whether the build was made from nothing (the first, ``force``, or a new dbt project,
+    #: parser or staging schema) rather than brought up to date
+    full: bool = False
 
 
 @dataclass
@@ -284,8 +289,9 @@ def build_warehouse(
     progress: Progress = _quiet,
     entries: list[Entry] | None = None,
 ) -> WarehouseOutcome:
-    """Build a new warehouse from the staged documents and publish it, unless nothing
-    changed since the published one. Never leaves a half-built file in place.
+    """Bring the build up to date with the staged documents (only what changed is read and
+    recomputed; ``force`` builds it from nothing) and publish it, unless nothing changed
+    since the published one. Never leaves a half-built file in place of the published one.
 
     A document whose rows fail a blocking data test is quarantined: left out of the build,
     listed in the load errors with the test, and the others are published."""
@@ -304,13 +310,14 @@ def build_warehouse(
             # nothing changed: the documents quarantined last time still are
             return WarehouseOutcome("unchanged", target, quarantined=published_quarantine(target))
         clean_builds(settings.build_dir)
-        build = new_build_path(settings.build_dir, "cli")
+        build = build_file(settings.build_dir, "cli")
         timings: dict[str, float] = {}
         by_key = {e.key: e for e in listed}
         try:
             t0 = time.perf_counter()
             progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
-            counts = create_staging_database(build, inputs)
+            staged = stage_raw(build, inputs, full=force)
+            counts = staged.counts
             timings["staging_db"] = time.perf_counter() - t0
             t1 = time.perf_counter()
 
@@ -330,19 +337,20 @@ def build_warehouse(
                     "dbt build failed; the published warehouse is unchanged: " + "; ".join(problems[:5]),
                     timings,
                     quarantined,
+                    staged.changed,
+                    staged.full,
                 )
             mark_checked(build, quarantined)
             t2 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
-            publish(build, target)
+            publish_copy(build, target)  # the build stays: the next load brings it up to date
             timings["publish"] = time.perf_counter() - t2
             counts = {**counts, "raw_documents": counts.get("raw_documents", 0) - len(quarantined)}
-            return WarehouseOutcome("built", target, counts, summary, None, timings, quarantined)
+            return WarehouseOutcome(
+                "built", target, counts, summary, None, timings, quarantined, staged.changed, staged.full
+            )
         except WarehouseError as exc:
             return WarehouseOutcome("failed", target, message=str(exc), timings=timings)
-        finally:
-            for leftover in (build, build.with_name(build.name + ".wal")):
-                leftover.unlink(missing_ok=True)
 
 
 def _quarantine_row(key: str, test: str, entry: Entry | None) -> tuple[Any, ...]:
