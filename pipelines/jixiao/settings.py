@@ -60,6 +60,9 @@ class Settings:
     sources_dir: Path
     limits: Limits = field(default_factory=Limits)
     workers: int = 2
+    #: where landing and staging live when not under the data folder: a shared folder or an
+    #: fsspec URL (``JIXIAO_STORE``; see ``jixiao.storage``)
+    store: str | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -68,6 +71,20 @@ class Settings:
     @property
     def staging_dir(self) -> Path:
         return self.data_dir / "staging"
+
+    @property
+    def landing_location(self) -> Path | str:
+        """The landing folder: under the data folder, else under ``store``."""
+        return self.landing_dir if not self.store else _under(self.store, "landing")
+
+    @property
+    def staging_location(self) -> Path | str:
+        return self.staging_dir if not self.store else _under(self.store, "staging")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Local copies of what a remote landing folder holds (what the parser reads)."""
+        return self.data_dir / "cache"
 
     @property
     def build_dir(self) -> Path:
@@ -82,6 +99,12 @@ class Settings:
         data = Path(data_dir).resolve() if data_dir else self.data_dir
         wh = Path(warehouse).resolve() if warehouse else (data / "warehouse.duckdb" if data_dir else self.warehouse)
         return replace(self, data_dir=data, warehouse=wh)
+
+
+def _under(store: str, name: str) -> Path | str:
+    if "://" not in store:
+        return Path(store).resolve() / name
+    return store.rstrip("/") + "/" + name
 
 
 class SettingsError(ValueError):
@@ -129,4 +152,5 @@ def load_settings() -> Settings:
         sources_dir=Path(os.environ.get("JIXIAO_SOURCES", root / "sources")).resolve(),
         limits=limits,
         workers=_number("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1))),
+        store=os.environ.get("JIXIAO_STORE", "").strip() or None,
     )

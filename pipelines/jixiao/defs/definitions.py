@@ -5,7 +5,7 @@ machine, Celery across many."""
 
 import dagster as dg
 
-from .assets.documents import parsed_document, source_document
+from .assets.documents import document_assets
 from .assets.warehouse import dbt_models, raw_tables, warehouse
 from .automation import automation_sensor
 from .executors import executor
@@ -17,7 +17,7 @@ from .sensors import manifest_sensor, yearly_load
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[source_document, parsed_document, raw_tables, dbt_models(), warehouse()],
+        assets=[document_assets(), raw_tables, dbt_models(), warehouse()],
         jobs=[ingest_job(), warehouse_job()],
         sensors=[manifest_sensor, automation_sensor],
         schedules=[yearly_load],

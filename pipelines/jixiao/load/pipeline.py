@@ -17,11 +17,11 @@ from ..parser import PARSER_VERSION
 from ..parser.errors import ParseError
 from ..settings import Settings
 from ..sources.fetch import Fetched, FetchError, fetch
-from ..sources.landing import Landing
+from ..sources.landing import Landing, open_landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
 from ..staging.schema import LOAD_ERRORS
-from ..staging.store import StagingStore, version_name
+from ..staging.store import StagingStore, open_store, version_name
 from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
@@ -110,7 +110,8 @@ class Workspace:
 
     @classmethod
     def open(cls, settings: Settings, parsers: ParserPool | None = None) -> Workspace:
-        ws = cls(settings, Landing(settings.landing_dir), StagingStore(settings.staging_dir), parsers)
+        landing = open_landing(settings.landing_location, settings.cache_dir / "landing")
+        ws = cls(settings, landing, open_store(settings.staging_location), parsers)
         ws.landing.clean_incoming()
         ws.store.clean_temporary()
         return ws

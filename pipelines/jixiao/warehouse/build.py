@@ -22,6 +22,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +30,11 @@ from typing import Any
 
 import duckdb
 
-from .. import __version__
+from .. import __version__, storage
 from ..faults import pause_point
 from ..parser import PARSER_VERSION
 from ..staging.schema import CHANGES, DOCUMENT_TABLES, LOAD_ERRORS, SCHEMA_FINGERPRINT, Table
-from ..staging.store import StagedVersion, StagingStore
+from ..staging.store import RemoteStagingStore, StagedVersion, StagingStore
 from .dbt import DbtSummary
 
 META_TABLE = "_jixiao_load"
@@ -81,7 +82,13 @@ def collect_inputs(
 
     ``sources`` says where this load lists each document: the warehouse records that, not
     the manifest a version was first staged from (the same load gives the same tables)."""
-    versions = tuple(v for k in sorted(set(keys)) if (v := store.current(k)) is not None)
+    ordered = sorted(set(keys))
+    if isinstance(store, RemoteStagingStore):  # one small read per document: many at once
+        with ThreadPoolExecutor(16) as pool:
+            found = list(pool.map(store.current, ordered))
+    else:
+        found = [store.current(k) for k in ordered]
+    versions = tuple(v for v in found if v is not None)
     errs = tuple(sorted(errors, key=lambda r: (str(r[0]), str(r[3]))))
     listed = tuple(sorted(set(sources)))
     h = hashlib.sha256()
@@ -220,6 +227,7 @@ def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
         remove_build(path)
     con = duckdb.connect(str(path))
     try:
+        storage.register(con, [v.url for v in inputs.versions if v.url])  # a remote staging folder
         if full:
             _create_raw_tables(con)
         con.execute("BEGIN TRANSACTION")
@@ -273,7 +281,7 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, versions: list[StagedVers
     listed (``versions``)."""
     for table in DOCUMENT_TABLES:
         con.execute(f"DELETE FROM {table.name} WHERE list_contains($keys, document_key)", {"keys": changed})
-        files = [str(v.path / f"{table.name}.parquet") for v in versions]
+        files = [v.file(table.name) for v in versions]
         if files:
             _insert_parquet(con, table, files)
     con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": changed})
