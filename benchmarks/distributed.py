@@ -45,7 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "pipelines"), str(ROOT / "benchmarks")]
 import duckdb  # noqa: E402
 import yaml  # noqa: E402
 from tests.support import services  # noqa: E402
-from tests.support.dagster_api import answers, graphql, materialize_everything, wait  # noqa: E402
+from tests.support.dagster_api import answers, launch_run, materialize_everything, wait  # noqa: E402
 from tests.support.synth import Knobs, generate  # noqa: E402
 
 from jixiao.load.pipeline import LoadResult, run  # noqa: E402
@@ -56,15 +56,6 @@ from load import department_names, make_sources, year_list  # noqa: E402
 
 #: the cities the warehouse is grown with (a copy of a Guangzhou department is the city's)
 CITIES = ("深圳", "佛山", "东莞", "珠海", "中山", "惠州", "汕头", "湛江", "江门", "肇庆", "茂名", "韶关")
-LAUNCH_RUN = """mutation($p: ExecutionParams!) {
-  launchRun(executionParams: $p) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-
-
 def add_document(folder: Path, manifest: Path, department: str, year: int, seed: int) -> str:
     """One more generated document in the manifest; its key."""
     knobs = Knobs(document="full", layout="compact", row_split=True)
@@ -206,15 +197,8 @@ class Deployment:
 
     def launch_run(self, job: str, tags: dict[str, str] | None = None) -> tuple[float, str]:
         """A run of ``job``, from launch to end (seconds), and its id."""
-        params = {"selector": {"repositoryLocationName": "jixiao", "repositoryName": "__repository__",
-                               "jobName": job},
-                  "runConfigData": {}, "executionMetadata": {"tags": [{"key": k, "value": v}
-                                                                      for k, v in (tags or {}).items()]}}
         t = time.time()
-        launched = graphql(self.url, LAUNCH_RUN, {"p": params})["launchRun"]
-        if launched["__typename"] != "LaunchRunSuccess":
-            raise RuntimeError(launched)
-        run_id = launched["run"]["runId"]
+        run_id = launch_run(self.url, job, tags)
         done = {self.dg.DagsterRunStatus.SUCCESS, self.dg.DagsterRunStatus.FAILURE, self.dg.DagsterRunStatus.CANCELED}
 
         def ended() -> Any:

@@ -96,3 +96,24 @@ def test_the_warehouse_steps_go_to_the_warehouse_queue() -> None:
     for assets in (raw_tables, dbt_models(), warehouse()):
         assert assets.op.tags.get(executors.QUEUE_TAG) == executors.WAREHOUSE_QUEUE
     assert executors.QUEUE_TAG not in document_assets().op.tags  # the default queue: any document worker
+
+
+def test_a_backfill_takes_documents_in_batches_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.defs.assets.documents import document_assets
+    from jixiao.defs.partitions import PER_RUN_ENV
+
+    try:
+        monkeypatch.delenv(PER_RUN_ENV, raising=False)
+        document_assets.cache_clear()
+        assert document_assets().backfill_policy is None  # Dagster's default: one run per document
+        monkeypatch.setenv(PER_RUN_ENV, "40")
+        document_assets.cache_clear()
+        policy = document_assets().backfill_policy
+        assert policy is not None and policy.max_partitions_per_run == 40
+        monkeypatch.setenv(PER_RUN_ENV, "0")
+        document_assets.cache_clear()
+        with pytest.raises(ValueError, match="JIXIAO_PARTITIONS_PER_RUN='0'"):
+            document_assets()
+    finally:
+        monkeypatch.delenv(PER_RUN_ENV, raising=False)
+        document_assets.cache_clear()

@@ -6,7 +6,9 @@ One backfill of everything (what "Materialize all" launches) loads the sample so
 document worker is killed with SIGKILL while it is in the middle of a document (held at the
 ``staging`` pause point, so that the kill lands mid-task every time). No document is lost:
 its task goes to the other worker, the backfill succeeds, and the warehouse it publishes is
-identical, table by table, to ``jixiao load``'s on the same sources.
+identical, table by table, to ``jixiao load``'s on the same sources. Then a decompression
+bomb (a few KB inflating to 1.2 GB) is ingested on the Celery worker: its parser process hits
+its memory limit, the document fails as ``limit_exceeded``, and the worker lives on.
 
 PostgreSQL and Redis are the system's packages (installed with apt-get when missing and
 running as root; else the test is skipped, saying what is missing). ``pytest -m distributed``
@@ -32,8 +34,9 @@ from jixiao.settings import load_settings
 from jixiao.sources.manifest import load_manifest
 from tests.conftest import ROOT
 from tests.support import services
-from tests.support.dagster_api import answers, materialize_everything, wait
+from tests.support.dagster_api import answers, launch_run, materialize_everything, wait
 from tests.support.digest import table_checksums
+from tests.support.pdfs import deflate_bomb
 
 pytestmark = [pytest.mark.distributed, pytest.mark.slow]
 
@@ -111,6 +114,13 @@ def test_a_backfill_on_celery_workers_survives_a_lost_worker(backing: Services, 
     logs.mkdir()
     documents_yaml = _worker_yaml(tmp_path / "celery.yaml", env, warehouse=False)
     warehouse_yaml = _worker_yaml(tmp_path / "celery-warehouse.yaml", env, warehouse=True)
+    # listed from the start, but not a partition until the backfill is done (the warehouse then
+    # holds only the samples: a listed document never attempted has no rows and no error)
+    (tmp_path / "bomb_2025.pdf").write_bytes(deflate_bomb(1200))
+    bomb_key = "2025-广州市炸弹局"
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("documents:\n  - {department: 广州市炸弹局, year: 2025, path: bomb_2025.pdf}\n", encoding="utf-8")
+    env["JIXIAO_MANIFESTS"] = os.pathsep.join([str(SAMPLES), str(extra)])
     marker = tmp_path / "paused"
     # the first worker holds its first document at the staging pause point: it is killed there
     doomed_env = {**env, "JIXIAO_FAULT_PAUSE": "staging", "JIXIAO_FAULT_MARKER": str(marker)}
@@ -181,6 +191,18 @@ def test_a_backfill_on_celery_workers_survives_a_lost_worker(backing: Services, 
         assert result.warehouse is not None and result.warehouse.status == "built"
         published = tmp_path / "data" / "warehouse.duckdb"
         assert table_checksums(published, ignore_times=True) == table_checksums(cli.warehouse, ignore_times=True)
+
+        # a hostile document costs its own document on the worker, not the worker
+        instance.add_dynamic_partitions("documents", [bomb_key])
+        run_id = launch_run(url, "ingest_documents", {"dagster/partition": bomb_key})
+        ended = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}
+        wait("the bomb's run", lambda: (r := instance.get_run_by_id(run_id)) is not None and r.status in ended, 600)
+        failures = [e for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)]
+        assert failures and "parse failed (limit_exceeded)" in str(failures[0].dagster_event.event_specific_data.error)
+        assert _step_workers(instance, [run_id])[(run_id, "documents")][-1].startswith("survivor@")
+        survivor = workers[1]
+        assert survivor.proc.poll() is None
+        services.wait_for_workers(backing.redis.url(0), [survivor], timeout=60)
     finally:
         for p in dagster_procs:
             services.stop(p)
