@@ -4,14 +4,12 @@ loads, and to write nothing outside the data and warehouse paths."""
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import shutil
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import duckdb
@@ -28,6 +26,7 @@ from jixiao.sources.manifest import Entry, ManifestError, load_manifest
 from jixiao.staging.store import StagingStore
 from tests.conftest import CORPUS, ROOT
 from tests.support.http_server import serve
+from tests.support.pdfs import deflate_bomb
 
 PDF = (CORPUS / "keji_2023.pdf").read_bytes()
 FAST = Limits(http_timeout=1.0, http_retries=0, http_backoff=0.01, max_bytes=2_000_000)
@@ -167,36 +166,9 @@ def test_a_slow_server_meets_the_deadline(tmp_path: Path, mode: str) -> None:
 # ---------------------------------------------------------------- PDFs
 
 
-def _deflate_bomb(megabytes: int) -> bytes:
-    """A PDF whose one content stream is zeros deflated twice: a few KB that inflate to
-    ``megabytes`` MB."""
-    c = zlib.compressobj(9)
-    zero = b"\0" * (1 << 20)
-    inner = b"".join(c.compress(zero) for _ in range(megabytes)) + c.flush()
-    outer = zlib.compress(inner, 9)
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
-
-
 def test_a_decompression_bomb_hits_the_memory_limit(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb_2025.pdf"
-    bomb.write_bytes(_deflate_bomb(1200))
+    bomb.write_bytes(deflate_bomb(1200))
     assert bomb.stat().st_size < 20_000
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.monotonic()

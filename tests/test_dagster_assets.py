@@ -59,6 +59,11 @@ def _sensor(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: s
     return result
 
 
+def _materializations(result: dg.ExecuteInProcessResult, asset: str) -> list[dg.AssetMaterialization]:
+    """The run's materializations of one asset (a document's two assets are one step)."""
+    return [m for m in result.asset_materializations_for_node("documents") if m.asset_key == dg.AssetKey(asset)]
+
+
 def test_definitions_load(env) -> None:  # type: ignore[no-untyped-def]
     definitions, _, _ = env
     graph = definitions.resolve_asset_graph()
@@ -111,7 +116,7 @@ def test_documents_then_warehouse(env) -> None:  # type: ignore[no-untyped-def]
     for key in KEYS[:2]:
         r = ingest.execute_in_process(partition_key=key, instance=instance)
         assert r.success
-        (mat,) = r.asset_materializations_for_node("parsed_document")
+        (mat,) = _materializations(r, "parsed_document")
         versions[key] = mat.tags["dagster/data_version"]
         assert mat.metadata["dagster/row_count"].value == 18
         assert "| page | type |" in mat.metadata["preview"].value
@@ -121,10 +126,10 @@ def test_documents_then_warehouse(env) -> None:  # type: ignore[no-untyped-def]
     # materialized (nothing downstream runs); asked by hand, it is materialized, its data version unchanged
     auto = {"jixiao/skip_unchanged": "true"}
     same = ingest.execute_in_process(partition_key=KEYS[0], instance=instance, tags=auto)
-    assert same.success and not same.asset_materializations_for_node("source_document")
-    assert not same.asset_materializations_for_node("parsed_document")
+    assert same.success and not _materializations(same, "source_document")
+    assert not _materializations(same, "parsed_document")
     by_hand = ingest.execute_in_process(partition_key=KEYS[0], instance=instance)
-    (again,) = by_hand.asset_materializations_for_node("parsed_document")
+    (again,) = _materializations(by_hand, "parsed_document")
     assert again.tags["dagster/data_version"] == versions[KEYS[0]] != versions[KEYS[1]]
 
     bad = ingest.execute_in_process(partition_key=KEYS[2], instance=instance, raise_on_error=False)
@@ -156,6 +161,33 @@ def test_documents_then_warehouse(env) -> None:  # type: ignore[no-untyped-def]
     failure = next(e for e in partial.all_events if e.event_type_value == "STEP_FAILURE")
     assert "not published: dbt has not built and tested every model" in str(failure.event_specific_data.error)
     assert table_checksums(published) == before
+
+
+def test_a_batch_reports_each_document_as_its_own_partition(env) -> None:  # type: ignore[no-untyped-def]
+    """A backfill's run of several documents (JIXIAO_PARTITIONS_PER_RUN): each document on its
+    own; those that succeed are materialized as their partitions, the one that fails is named
+    and its partition alone is not materialized."""
+    definitions, _, folder = env
+    from jixiao.staging.store import StagingStore
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("documents", KEYS)
+        ingest = definitions.resolve_job_def("ingest_documents")
+        batch = ingest.execute_in_process(
+            instance=instance, raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": KEYS[0], "dagster/asset_partition_range_end": KEYS[2]},
+        )
+        assert not batch.success
+        failure = next(e for e in batch.all_events if e.event_type_value == "STEP_FAILURE")
+        message = str(failure.event_specific_data.error)
+        assert "1 of 3 documents failed" in message and f"{KEYS[2]}: parse failed (no_text_layer)" in message
+        assert sorted(instance.get_materialized_partitions(dg.AssetKey("parsed_document"))) == sorted(KEYS[:2])
+        assert sorted(instance.get_materialized_partitions(dg.AssetKey("source_document"))) == sorted(KEYS)
+        parsed = {m.partition: m for m in _materializations(batch, "parsed_document")}
+        # each document's own data version: its staged version, as a run of that document alone records it
+        store = StagingStore(folder / "data" / "staging")
+        assert {k: m.tags["dagster/data_version"] for k, m in parsed.items()} == {
+            k: store.current(k).version for k in KEYS[:2]}  # type: ignore[union-attr]
 
 
 def test_a_document_failing_a_blocking_test_is_quarantined_in_dagster_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

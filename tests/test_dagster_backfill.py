@@ -8,18 +8,14 @@ warehouse it publishes holds the same rows as ``jixiao load``'s on the same mani
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
@@ -28,6 +24,7 @@ from jixiao.load.pipeline import run
 from jixiao.settings import load_settings
 from jixiao.sources.manifest import load_manifest
 from tests.conftest import ROOT
+from tests.support.dagster_api import answers, materialize_everything, wait
 from tests.support.digest import table_checksums
 
 SAMPLES = ROOT / "sources" / "samples.yaml"
@@ -40,29 +37,12 @@ run_coordinator:
     max_concurrent_runs: 4
     dequeue_interval_seconds: 1
 """
-LAUNCH = """mutation($p: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $p) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-  }
-}"""
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _wait(what: str, predicate: Any, timeout: float, every: float = 1.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.fixture
@@ -105,33 +85,11 @@ def deployment(tmp_path: Path) -> Iterator[tuple[str, dg.DagsterInstance, Path]]
             os.environ["DAGSTER_HOME"] = saved
 
 
-def _graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer: dict[str, Any] = json.loads(response.read())
-    assert "errors" not in answer, answer
-    return answer["data"]
-
-
-def _answers(url: str) -> bool:
-    try:
-        _graphql(url, "{ version }")
-        return True
-    except OSError:
-        return False
-
-
 def test_one_backfill_of_everything_on_a_fresh_instance(deployment) -> None:  # type: ignore[no-untyped-def]
     url, instance, folder = deployment
     keys = sorted(e.key for e in load_manifest(SAMPLES).entries)
-    _wait("the webserver", lambda: _answers(url), 120)
-    nodes = _graphql(url, "{ assetNodes { assetKey { path } } }")["assetNodes"]
-    everything = [n["assetKey"] for n in nodes]
-    launched = _graphql(url, LAUNCH, {"p": {"assetSelection": everything, "allPartitions": True,
-                                            "title": "materialize all"}})["launchPartitionBackfill"]
-    assert launched["__typename"] == "LaunchBackfillSuccess", launched
-    backfill_id = launched["backfillId"]
+    wait("the webserver", lambda: answers(url), 120)
+    backfill_id = materialize_everything(url, "materialize all")
     def finished() -> str | None:
         backfill = instance.get_backfill(backfill_id)
         status = backfill.status.value if backfill is not None else "REQUESTED"
@@ -141,7 +99,7 @@ def test_one_backfill_of_everything_on_a_fresh_instance(deployment) -> None:  # 
     cli = load_settings().with_paths(data_dir=folder / "cli")
     with ThreadPoolExecutor(1) as pool:
         cli_load = pool.submit(run, [SAMPLES], cli)
-        assert _wait("the backfill", finished, 600, every=2) == "COMPLETED_SUCCESS"
+        assert wait("the backfill", finished, 600, every=2) == "COMPLETED_SUCCESS"
         result = cli_load.result()
     runs = instance.get_run_records(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
     assert all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in runs)

@@ -62,6 +62,9 @@ class Settings:
     workers: int = 2
     #: the page reader of the parser processes (one of ``jixiao.parser.READERS``)
     reader: str = "pdfium"
+    #: where landing and staging live when not under the data folder: a shared folder or an
+    #: fsspec URL (``JIXIAO_STORE``; see ``jixiao.storage``)
+    store: str | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -70,6 +73,20 @@ class Settings:
     @property
     def staging_dir(self) -> Path:
         return self.data_dir / "staging"
+
+    @property
+    def landing_location(self) -> Path | str:
+        """The landing folder: under the data folder, else under ``store``."""
+        return self.landing_dir if not self.store else _under(self.store, "landing")
+
+    @property
+    def staging_location(self) -> Path | str:
+        return self.staging_dir if not self.store else _under(self.store, "staging")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Local copies of what a remote landing folder holds (what the parser reads)."""
+        return self.data_dir / "cache"
 
     @property
     def build_dir(self) -> Path:
@@ -90,6 +107,12 @@ class Settings:
         data = Path(data_dir).resolve() if data_dir else self.data_dir
         wh = Path(warehouse).resolve() if warehouse else (data / "warehouse.duckdb" if data_dir else self.warehouse)
         return replace(self, data_dir=data, warehouse=wh)
+
+
+def _under(store: str, name: str) -> Path | str:
+    if "://" not in store:
+        return Path(store).resolve() / name
+    return store.rstrip("/") + "/" + name
 
 
 class SettingsError(ValueError):
@@ -138,6 +161,7 @@ def load_settings() -> Settings:
         limits=limits,
         workers=_number("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1))),
         reader=_reader(),
+        store=os.environ.get("JIXIAO_STORE", "").strip() or None,
     )
 
 

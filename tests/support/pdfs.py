@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -32,3 +33,30 @@ def table_with_header(path: Path, header: list[str], department: str = "广州�
     c.save()
     path.write_bytes(buf.getvalue())
     return path
+
+
+def deflate_bomb(megabytes: int) -> bytes:
+    """A PDF whose one content stream is zeros deflated twice: a few KB that inflate to
+    ``megabytes`` MB."""
+    c = zlib.compressobj(9)
+    zero = b"\0" * (1 << 20)
+    inner = b"".join(c.compress(zero) for _ in range(megabytes)) + c.flush()
+    outer = zlib.compress(inner, 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()

@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_departments() }}") }}
+-- depends_on: {{ ref('int_changed_departments') }}
 -- The department table of each document (部门整体支出绩效目标表): its one row — the
 -- department's overall amounts (万元) and goal — with the department's identity and year.
 select
@@ -15,3 +18,4 @@ select
 from {{ ref('stg_funding_rows') }} as r
 join {{ ref('int_documents') }} as d using (document_key)
 where r.row_type = 'department'
+    and {{ in_changed_departments('d.department_id') }}

@@ -1,21 +1,23 @@
 """Project identity across years (see jixiao.identity): curated aliases, then the same
 normalized name, then fuzzy matching against the previous year's unmatched projects,
 within one department (its region and name) and unit. One row per project row, with the
-method and score."""
+method and score.
+
+Incremental (macros/incremental.sql): a build matches the changed departments only (the
+unit of matching is a department's unit), and replaces their rows."""
 
 from jixiao.identity import Item, as_relation, assign, normalize_project_name
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    rows = (
-        dbt.ref("int_project_rows")
-        .project(
-            "document_key, row_number, department_id, department_name, department_name_published, unit_key,"
-            " budget_year, project_name"
-        )
-        .fetchall()
-    )
+    dbt.config(materialized="incremental", incremental_strategy="append", on_schema_change="fail")
+    project_rows = dbt.ref("int_project_rows")
+    if dbt.is_incremental:
+        project_rows = project_rows.join(dbt.ref("int_changed_departments"), "department_id")
+    rows = project_rows.project(
+        "document_key, row_number, department_id, department_name, department_name_published, unit_key,"
+        " budget_year, project_name"
+    ).fetchall()
     ids_by_name: dict[str, set[str]] = {}
     for _doc, _row, dept_id, dept, *_rest in rows:
         ids_by_name.setdefault(dept, set()).add(dept_id)
@@ -30,6 +32,7 @@ def model(dbt, session):
         for doc, row, dept_id, _dept, published, unit_key, year, name in rows
     ]
     normalized = {it.key: it.normalized for it in items}
+    department = {(doc, row): dept_id for doc, row, dept_id, *_rest in rows}
     matches = assign(items, aliases=aliases)
     return as_relation(
         session,
@@ -43,9 +46,13 @@ def model(dbt, session):
             ("match_score", "double"),
             ("matched_name", "varchar"),
             ("matched_year", "integer"),
+            ("department_id", "varchar"),
         ],
         [
-            (m.key[0], m.key[1], m.identity, normalized[m.key], m.method, m.score, m.matched_name, m.matched_year)
+            (
+                m.key[0], m.key[1], m.identity, normalized[m.key], m.method, m.score, m.matched_name, m.matched_year,
+                department[m.key],
+            )
             for m in matches
         ],
     )

@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_departments() }}") }}
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Project rows with `project_id`, the project's identity across years, and how it was
 -- matched to the year before (method and score).
 select
@@ -10,3 +13,4 @@ select
     i.matched_year
 from {{ ref('int_project_rows') }} as r
 join {{ ref('int_project_identity') }} as i using (document_key, row_number)
+where {{ in_changed_departments('r.department_id') }}

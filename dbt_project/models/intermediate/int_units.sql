@@ -1,10 +1,13 @@
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_departments() }}") }}
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each unit in each document: its printed subtotal (where the table prints one) and the
 -- sum of its projects. Long-layout tables print no subtotals: units come from projects.
 with subtotals as (
     select document_key, unit_id, any_value(unit_name) as unit_name, sum(total_wan) as printed_subtotal_wan,
         min(row_number) as first_row
     from {{ ref('int_funding_rows') }}
-    where row_type = 'unit'
+    where row_type = 'unit' and {{ in_changed_departments() }}
     group by document_key, unit_id
 ),
 
@@ -12,11 +15,13 @@ projects as (
     select document_key, unit_id, any_value(unit_name) as unit_name, sum(total_wan) as projects_total_wan,
         count(*) as project_count, min(row_number) as first_row
     from {{ ref('int_projects') }}
+    where {{ in_changed_departments() }}
     group by document_key, unit_id
 ),
 
 docs as (
     select document_key, department_id, budget_year from {{ ref('int_documents') }}
+    where {{ in_changed_departments() }}
 )
 
 select

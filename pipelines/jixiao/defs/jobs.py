@@ -1,12 +1,12 @@
 """Jobs: ingest documents (one run per document partition), and build the warehouse
-(one writer). Both run their steps in the run's own process: a document's two steps cost
-no extra process start."""
+(one writer). Their steps run where the deployment's executor puts them (``executors.py``):
+in the run's own process on one machine, on Celery workers across many."""
 
 from typing import Any
 
 import dagster as dg
 
-from .assets.documents import parsed_document, source_document
+from .assets.documents import PARSED, SOURCE
 from .assets.warehouse import dbt_models, raw_tables, warehouse
 
 INGEST_JOB = "ingest_documents"
@@ -20,7 +20,7 @@ NO_RUN_RETRY_ON_STEP_FAILURE = {"dagster/retry_on_asset_or_op_failure": "false"}
 def ingest_job() -> Any:  # an unresolved asset job (not a public type)
     return dg.define_asset_job(
         INGEST_JOB,
-        selection=dg.AssetSelection.assets(source_document, parsed_document),
+        selection=dg.AssetSelection.assets(SOURCE, PARSED),
         tags=NO_RUN_RETRY_ON_STEP_FAILURE,
         description="Fetch, parse and stage one document (one partition per manifest entry).",
     )

@@ -19,7 +19,7 @@ from ..load.lock import hold
 from ..load.pipeline import Workspace, read_manifests
 from ..settings import Settings, load_settings
 from ..sources.manifest import Entry, ManifestError, Problem
-from ..warehouse.build import new_build_path
+from ..warehouse.build import build_file
 
 
 class JixiaoResource(dg.ConfigurableResource):
@@ -71,10 +71,9 @@ class JixiaoResource(dg.ConfigurableResource):
                 return p
         return None
 
-    def build_path(self, fresh: bool = False) -> Path:
-        """The warehouse file the Dagster assets build (published by copying it)."""
-        build_dir = self.settings().build_dir
-        return new_build_path(build_dir, "dagster") if fresh else build_dir / "dagster" / "warehouse.duckdb"
+    def build_path(self) -> Path:
+        """The warehouse file the Dagster assets keep up to date (published by copying it)."""
+        return build_file(self.settings().build_dir, "dagster")
 
     def dbt_target(self) -> Path:
         """dbt's target folder for the Dagster builds (kept, so dbt parses only what changed)."""

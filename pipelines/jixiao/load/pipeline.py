@@ -17,27 +17,27 @@ from ..parser import PARSER_VERSION
 from ..parser.errors import ParseError
 from ..settings import Settings
 from ..sources.fetch import Fetched, FetchError, fetch
-from ..sources.landing import Landing
+from ..sources.landing import Landing, open_landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
 from ..staging.schema import LOAD_ERRORS
-from ..staging.store import StagingStore, version_name
+from ..staging.store import StagingStore, open_store, version_name
 from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
     WarehouseError,
+    build_file,
     build_lock,
     build_problems,
     check_build,
     clean_builds,
     clean_incoming,
     collect_inputs,
-    create_staging_database,
     mark_checked,
-    new_build_path,
-    publish,
+    publish_copy,
     published_fingerprint,
     published_quarantine,
+    stage_raw,
 )
 from ..warehouse.dbt import DbtSummary, generate_docs, publish_docs, run_dbt_build
 from .lock import hold
@@ -79,6 +79,11 @@ class WarehouseOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     #: documents left out of the build because their rows fail a blocking data test
     quarantined: dict[str, str] = field(default_factory=dict)
+    #: the documents whose rows this build added, replaced or removed
+    changed: tuple[str, ...] = ()
+    #: whether the build was made from nothing (the first, ``force``, or a new dbt project,
+    #: parser or staging schema) rather than brought up to date
+    full: bool = False
 
 
 @dataclass
@@ -105,7 +110,8 @@ class Workspace:
 
     @classmethod
     def open(cls, settings: Settings, parsers: ParserPool | None = None) -> Workspace:
-        ws = cls(settings, Landing(settings.landing_dir), StagingStore(settings.staging_dir), parsers)
+        landing = open_landing(settings.landing_location, settings.cache_dir / "landing")
+        ws = cls(settings, landing, open_store(settings.staging_location), parsers)
         ws.landing.clean_incoming()
         ws.store.clean_temporary()
         return ws
@@ -285,8 +291,9 @@ def build_warehouse(
     progress: Progress = _quiet,
     entries: list[Entry] | None = None,
 ) -> WarehouseOutcome:
-    """Build a new warehouse from the staged documents and publish it, unless nothing
-    changed since the published one. Never leaves a half-built file in place.
+    """Bring the build up to date with the staged documents (only what changed is read and
+    recomputed; ``force`` builds it from nothing) and publish it, unless nothing changed
+    since the published one. Never leaves a half-built file in place of the published one.
 
     A document whose rows fail a blocking data test is quarantined: left out of the build,
     listed in the load errors with the test, and the others are published."""
@@ -307,13 +314,14 @@ def build_warehouse(
             # nothing changed: the documents quarantined last time still are
             return WarehouseOutcome("unchanged", target, quarantined=published_quarantine(target))
         clean_builds(settings.build_dir)
-        build = new_build_path(settings.build_dir, "cli")
+        build = build_file(settings.build_dir, "cli")
         timings: dict[str, float] = {}
         by_key = {e.key: e for e in listed}
         try:
             t0 = time.perf_counter()
             progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
-            counts = create_staging_database(build, inputs)
+            staged = stage_raw(build, inputs, full=force)
+            counts = staged.counts
             timings["staging_db"] = time.perf_counter() - t0
             t1 = time.perf_counter()
 
@@ -333,6 +341,8 @@ def build_warehouse(
                     "dbt build failed; the published warehouse is unchanged: " + "; ".join(problems[:5]),
                     timings,
                     quarantined,
+                    staged.changed,
+                    staged.full,
                 )
             mark_checked(build, quarantined)
             t2 = time.perf_counter()
@@ -341,17 +351,16 @@ def build_warehouse(
             timings["docs"] = time.perf_counter() - t2
             t3 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
-            publish(build, target)
+            publish_copy(build, target)  # the build stays: the next load brings it up to date
             if docs_page is not None:
                 publish_docs(docs_page, target)
             timings["publish"] = time.perf_counter() - t3
             counts = {**counts, "raw_documents": counts.get("raw_documents", 0) - len(quarantined)}
-            return WarehouseOutcome("built", target, counts, summary, docs_problem, timings, quarantined)
+            return WarehouseOutcome(
+                "built", target, counts, summary, docs_problem, timings, quarantined, staged.changed, staged.full
+            )
         except WarehouseError as exc:
             return WarehouseOutcome("failed", target, message=str(exc), timings=timings)
-        finally:
-            for leftover in (build, build.with_name(build.name + ".wal")):
-                leftover.unlink(missing_ok=True)
 
 
 def _docs(settings: Settings, build: Path) -> tuple[Path | None, str | None]:

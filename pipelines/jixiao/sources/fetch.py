@@ -71,6 +71,16 @@ def fetch(entry: Entry, landing: Landing, limits: Limits, *, sleep: Callable[[fl
     return Fetched(entry.key, entry.location, sha, path, hasher.size, at)
 
 
+def last_fetched(key: str, landing: Landing) -> Fetched | None:
+    """The document's last fetch, from the landing folder (None if it never landed)."""
+    found = landing.last_fetched(key)
+    if found is None:
+        return None
+    sha = str(found["sha256"])
+    return Fetched(key, str(found["location"]), sha, landing.path_for(sha), int(str(found["bytes"])),
+                   str(found["fetched_at"]))
+
+
 def _describe(head: bytes) -> str:
     h = head.lstrip()[:200].lower()
     if not h:

@@ -1,6 +1,10 @@
 """The landing folder: every fetched document, stored by content (sha256), every
 version kept. A file lands under its final name only once complete (write to a
-temporary name, then rename), so a crash never leaves half a document in place."""
+temporary name, then rename), so a crash never leaves half a document in place.
+
+The landing folder may be an fsspec URL (``JIXIAO_STORE``, see ``jixiao.storage``):
+:class:`RemoteLanding` keeps a local copy of what it lands (the parser reads local files)
+and uploads each document once, whole, under its content address."""
 
 from __future__ import annotations
 
@@ -11,11 +15,14 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
+
+from .. import storage
 
 
 class Landing:
@@ -25,6 +32,9 @@ class Landing:
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.pdf"
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
 
     @contextmanager
     def writer(self) -> Iterator[tuple[IO[bytes], _Hasher]]:
@@ -57,7 +67,8 @@ class Landing:
         return datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
 
     def record(self, key: str, location: str, sha256: str, size: int) -> str:
-        """Append to the fetch log; returns when this document was first fetched."""
+        """Append to the fetch log and point the document at what it fetched (what a later
+        parse of it, on any machine, reads); returns when this document was first fetched."""
         at = datetime.now(UTC).isoformat(timespec="seconds")
         line = json.dumps(
             {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": at}, ensure_ascii=False
@@ -65,7 +76,30 @@ class Landing:
         self.root.mkdir(parents=True, exist_ok=True)
         with self._log_lock, (self.root / "fetches.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
-        return self.first_fetched(sha256)
+        first = self.first_fetched(sha256)
+        pointer = self._pointer(key)
+        pointer.parent.mkdir(parents=True, exist_ok=True)
+        tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(
+            json.dumps({"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": first},
+                       ensure_ascii=False),
+            encoding="utf-8",
+        )
+        os.replace(tmp, pointer)
+        return first
+
+    def last_fetched(self, key: str) -> dict[str, object] | None:
+        """What the document's last fetch landed (``record``'s pointer), if it landed."""
+        try:
+            found: dict[str, object] = json.loads(self._pointer(key).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        return found if self.has(str(found.get("sha256", ""))) else None
+
+    def _pointer(self, key: str) -> Path:
+        if not key or key in (".", "..") or "/" in key or "\\" in key or "\x00" in key:
+            raise ValueError(f"{key!r} is not a document key")
+        return self.root / "documents" / f"{key}.json"
 
     def clean_incoming(self, older_than: float = 3600.0) -> None:
         """Remove downloads a crash left unfinished (old ones only: another process may
@@ -92,3 +126,67 @@ class _Hasher:
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()
+
+
+class RemoteLanding(Landing):
+    """The landing folder in an object store, with a local cache of the documents (what the
+    parser reads). A document is uploaded once, whole, under its content address; the
+    document's pointer (``documents/<key>.json``) is written after it."""
+
+    def __init__(self, url: str, cache: Path) -> None:
+        super().__init__(cache)
+        self.url = url.rstrip("/")
+        self.fs, _ = storage.filesystem(self.url)
+
+    def _remote(self, sha256: str, suffix: str = ".pdf") -> str:
+        return storage.join(self.url, sha256[:2], f"{sha256}{suffix}")
+
+    def has(self, sha256: str) -> bool:
+        return bool(self.fs.exists(self._remote(sha256)))
+
+    def commit(self, hasher: _Hasher) -> Path:
+        final = super().commit(hasher)  # into the local cache
+        sha = hasher.hexdigest()
+        if not self.fs.exists(self._remote(sha)):
+            self.fs.put_file(str(final), self._remote(sha))
+            first = datetime.now(UTC).isoformat(timespec="seconds")
+            self.fs.pipe_file(self._remote(sha, ".json"), json.dumps({"first_fetched": first}).encode())
+        return final
+
+    def first_fetched(self, sha256: str) -> str:
+        try:
+            return str(json.loads(self.fs.cat_file(self._remote(sha256, ".json")))["first_fetched"])
+        except (FileNotFoundError, ValueError, KeyError):
+            return super().first_fetched(sha256)
+
+    def record(self, key: str, location: str, sha256: str, size: int) -> str:
+        first = self.first_fetched(sha256)
+        self._pointer(key)  # the same check of the key
+        pointer = {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": first}
+        self.fs.pipe_file(storage.join(self.url, "documents", f"{key}.json"),
+                          json.dumps(pointer, ensure_ascii=False).encode("utf-8"))
+        return first
+
+    def last_fetched(self, key: str) -> dict[str, object] | None:
+        self._pointer(key)
+        try:
+            found: dict[str, object] = json.loads(self.fs.cat_file(storage.join(self.url, "documents", f"{key}.json")))
+        except (FileNotFoundError, ValueError):
+            return None
+        sha = str(found.get("sha256", ""))
+        local = self.path_for(sha)
+        if not local.exists():  # fetched on another machine: copy it here for the parser
+            if not self.has(sha):
+                return None
+            local.parent.mkdir(parents=True, exist_ok=True)
+            tmp = local.with_name(f".{local.name}.{uuid.uuid4().hex}.part")
+            self.fs.get_file(self._remote(sha), str(tmp))
+            os.replace(tmp, local)
+        return found
+
+
+def open_landing(location: storage.Location, cache: Path) -> Landing:
+    """The landing folder at a local folder, or at an fsspec URL with a local cache."""
+    if storage.is_local(location):
+        return Landing(storage.local_path(location))
+    return RemoteLanding(str(location), cache)

@@ -168,9 +168,20 @@ LOAD_ERRORS = Table(
     ),
 )
 
+CHANGES = Table(
+    "raw_changes",
+    (
+        ("document_key", "VARCHAR"),
+        # the department the warehouse held the document under before (dbt's department_id)
+        ("previous_department_id", "VARCHAR"),
+    ),
+)
+
 #: Tables staged per document (the load-errors table is kept beside them).
 DOCUMENT_TABLES: tuple[Table, ...] = (DOCUMENTS, FUNDING_ROWS, INDICATORS, TASKS, CHECKS)
-ALL_TABLES: tuple[Table, ...] = (*DOCUMENT_TABLES, LOAD_ERRORS)
+#: Every raw table of a build: the documents' rows, the load errors, and the documents whose
+#: rows changed since the last build that passed its tests (what dbt recomputes).
+ALL_TABLES: tuple[Table, ...] = (*DOCUMENT_TABLES, LOAD_ERRORS, CHANGES)
 
 
 def schema_fingerprint(tables: tuple[Table, ...] = DOCUMENT_TABLES) -> str:

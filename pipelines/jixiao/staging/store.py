@@ -12,6 +12,9 @@ A version folder is written under a temporary name and renamed when complete; th
 ``current.json`` pointer is replaced atomically. A crash at any point leaves the
 previous version in use, and a document that fails keeps its previous good version.
 Many documents can be staged at once: each writes only its own folder.
+
+The staging folder may be an fsspec URL (``JIXIAO_STORE``, see ``jixiao.storage``):
+:class:`RemoteStagingStore` writes a version's files in full, then the pointer.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 import duckdb
 
+from .. import storage
 from ..faults import pause_point
 from .records import Rows
 from .schema import DOCUMENT_TABLES, LOAD_ERRORS, SCHEMA_FINGERPRINT
@@ -46,6 +50,12 @@ class StagedVersion:
     sha256: str
     parser_version: str
     staged_at: str | None = None
+    #: the version's folder as a URL, when the staging folder is remote (else ``path``)
+    url: str | None = None
+
+    def file(self, table: str) -> str:
+        """Where the version's Parquet file of ``table`` is (a path or a URL DuckDB can read)."""
+        return storage.join(self.url, f"{table}.parquet") if self.url else str(self.path / f"{table}.parquet")
 
 
 def version_name(sha256: str, parser_version: str) -> str:
@@ -146,6 +156,79 @@ class StagingStore:
                             shutil.rmtree(tmp, ignore_errors=True)
                         else:
                             tmp.unlink(missing_ok=True)
+
+
+class RemoteStagingStore(StagingStore):
+    """The staging folder in an object store (an fsspec URL): the same layout. A version's
+    files are written first, then the ``current.json`` pointer (one object, replaced whole):
+    readers follow the pointer only, so they never see half a version."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.fs, self._base = storage.filesystem(self.url)
+        super().__init__(Path(self._base))
+
+    def _url(self, key: str, *parts: str) -> str:
+        self.key_dir(key)  # the same check of the key
+        return storage.join(self.url, key, *parts)
+
+    def _read_json(self, url: str) -> Any:
+        try:
+            return json.loads(self.fs.cat_file(url).decode("utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def current(self, key: str) -> StagedVersion | None:
+        data = self._read_json(self._url(key, CURRENT))
+        if not data:
+            return None
+        folder = self._url(key, data["version"])
+        return StagedVersion(key, data["version"], self.key_dir(key) / data["version"], data["sha256"],
+                             data["parser_version"], data.get("staged_at"), url=folder)
+
+    def stage(self, key: str, sha256: str, parser_version: str, rows: Rows, meta: dict[str, Any]) -> StagedVersion:
+        import tempfile
+
+        version = version_name(sha256, parser_version)
+        folder = self._url(key, version)
+        with tempfile.TemporaryDirectory(prefix="jixiao-stage-") as tmp:
+            write_parquet(Path(tmp), rows)
+            pause_point("staging")
+            for table in DOCUMENT_TABLES:
+                name = f"{table.name}.parquet"
+                self.fs.put_file(str(Path(tmp) / name), storage.join(folder, name))
+        pointer = {"version": version, "sha256": sha256, "parser_version": parser_version, **meta}
+        self.fs.pipe_file(self._url(key, CURRENT), json.dumps(pointer, ensure_ascii=False, indent=1).encode("utf-8"))
+        return StagedVersion(key, version, self.key_dir(key) / version, sha256, parser_version,
+                             meta.get("staged_at"), url=folder)
+
+    def record_error(self, key: str, row: tuple[Any, ...]) -> None:
+        new = dict(zip(LOAD_ERRORS.column_names, row, strict=True))
+        old = self.error(key)
+        same = ("stage", "error_kind", "message", "source_location")
+        if old and all(old.get(k) == new.get(k) for k in same):
+            new["occurred_at"] = old.get("occurred_at", new["occurred_at"])
+        self.fs.pipe_file(self._url(key, ERROR), json.dumps(new, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    def clear_error(self, key: str) -> None:
+        url = self._url(key, ERROR)
+        with contextlib.suppress(FileNotFoundError):
+            if self.fs.exists(url):
+                self.fs.rm_file(url)
+
+    def error(self, key: str) -> dict[str, Any] | None:
+        found = self._read_json(self._url(key, ERROR))
+        return found if isinstance(found, dict) else None
+
+    def clean_temporary(self, older_than: float = STALE_SECONDS) -> None:
+        """Nothing to clean: versions are written in place, before their pointer."""
+
+
+def open_store(location: storage.Location) -> StagingStore:
+    """The staging store at a local folder or an fsspec URL."""
+    if storage.is_local(location):
+        return StagingStore(storage.local_path(location))
+    return RemoteStagingStore(str(location))
 
 
 def write_parquet(folder: Path, rows: Rows) -> None:

@@ -1,9 +1,15 @@
 """Building a warehouse file from the staged documents, and publishing it.
 
-The warehouse is rebuilt, never edited in place: the staged Parquet of every current
-document goes into a new DuckDB file under ``build/``, dbt builds the models in it, and
-the finished file replaces the published one in a single rename. Readers holding the
-old file keep reading it; a crash before the rename leaves the published file as it was.
+Each builder (``jixiao load``, the Dagster assets) keeps one build file under ``build/`` and
+brings it up to date: the raw tables take the staged Parquet of the documents that changed
+since the last build (added, staged again, removed, or listed elsewhere), in one
+transaction, and list them in ``raw_changes``; dbt's incremental models recompute only those
+documents' departments (``dbt_project/macros/incremental.sql``); the marts are rebuilt from
+them. A build whose dbt project, parser or staging schema differs from the file's starts a
+new file (a full build), as does ``force``. Once dbt has built and tested every model, the
+file is copied beside the published one and renamed over it in one step: readers holding
+the old file keep reading it; a crash before the rename leaves the published file as it was;
+a crash during a build leaves the changes listed, and the next build finishes them.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,21 +30,26 @@ from typing import Any
 
 import duckdb
 
-from .. import __version__
+from .. import __version__, storage
 from ..faults import pause_point
 from ..parser import PARSER_VERSION
-from ..staging.schema import DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA
-from ..staging.store import StagedVersion, StagingStore
+from ..staging.schema import CHANGES, DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA, SCHEMA_FINGERPRINT, Table
+from ..staging.store import RemoteStagingStore, StagedVersion, StagingStore
 from .dbt import DbtSummary
 
-#: jixiao's bookkeeping schema: when and from what a build was made, whether it was checked.
+#: jixiao's bookkeeping schema: when and from what a build was made, whether it was checked,
+#: the staged version of each document it holds.
 META_SCHEMA = "jixiao"
 META_TABLE = f"{META_SCHEMA}.load_info"
+#: the staged version of every document in a build, and where the manifests list it
+VERSIONS_TABLE = f"{META_SCHEMA}.raw_versions"
 
 #: The on-disk format builds are written in: DuckDB 1.1.0's, so that DuckDB 1.1 and later
 #: (the engine inside most BI drivers) open the warehouse, not only the DuckDB that wrote
 #: it. A file keeps the version it was created with when later connections write to it.
 STORAGE_VERSION = "v1.1.0"
+#: dbt's table of documents and their departments (what a change is recorded against)
+DOCUMENTS_MODEL = "intermediate.int_documents"
 
 
 class WarehouseError(Exception):
@@ -51,6 +63,9 @@ class Inputs:
     fingerprint: str
     #: where each document is listed in this load: (key, manifest file, line, location)
     sources: tuple[tuple[str, str, int, str], ...] = ()
+    #: what a build file must have been built with to be brought up to date rather than
+    #: built again from nothing: the dbt project, jixiao, the parser and the staging schema
+    basis: str = ""
 
 
 def dbt_project_hash(project_dir: Path) -> str:
@@ -93,7 +108,13 @@ def collect_inputs(
     the manifest a version was first staged from (the same load gives the same tables).
     Local paths in them and in the errors are recorded relative to ``bases``
     (:func:`portable_path`)."""
-    versions = tuple(v for k in sorted(set(keys)) if (v := store.current(k)) is not None)
+    ordered = sorted(set(keys))
+    if isinstance(store, RemoteStagingStore):  # one small read per document: many at once
+        with ThreadPoolExecutor(16) as pool:
+            found = list(pool.map(store.current, ordered))
+    else:
+        found = [store.current(k) for k in ordered]
+    versions = tuple(v for v in found if v is not None)
     at = LOAD_ERRORS.column_names.index("source_location")
     errors = [(*e[:at], portable_path(e[at], bases), *e[at + 1 :]) for e in errors]
     errs = tuple(sorted(errors, key=lambda r: (str(r[0]), str(r[3]))))
@@ -107,9 +128,15 @@ def collect_inputs(
     h.update(json.dumps(listed, ensure_ascii=False).encode())
     # the time an error happened does not change the warehouse's meaning
     h.update(json.dumps([list(e[:-1]) for e in errs], ensure_ascii=False, default=str).encode())
-    h.update(dbt_project_hash(project_dir).encode())
-    h.update(f"{__version__}|{PARSER_VERSION}".encode())
-    return Inputs(versions, errs, h.hexdigest(), listed)
+    basis = build_basis(project_dir)
+    h.update(basis.encode())
+    return Inputs(versions, errs, h.hexdigest(), listed, basis)
+
+
+def build_basis(project_dir: Path) -> str:
+    """What a build's tables were made with; a build made otherwise is built again whole."""
+    parts = f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}"
+    return hashlib.sha256(parts.encode()).hexdigest()
 
 
 def published_fingerprint(warehouse: Path) -> str | None:
@@ -148,42 +175,123 @@ def published_quarantine(warehouse: Path) -> dict[str, str]:
     return {str(k): str(m).removeprefix(QUARANTINE_MESSAGE) for k, m in rows}
 
 
-def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
-    """A new DuckDB file holding the raw staging tables; returns their row counts."""
-    if path.exists():
-        path.unlink()
-    con = create_database(path)
-    counts: dict[str, int] = {}
+@dataclass(frozen=True)
+class Staged:
+    """What bringing a build's raw tables up to date did."""
+
+    counts: dict[str, int]
+    #: the documents whose rows were added, replaced or removed (every one in a full build)
+    changed: tuple[str, ...]
+    #: whether the file was built from nothing (new, or made with another basis)
+    full: bool
+
+
+def build_file(build_dir: Path, builder: str = "cli") -> Path:
+    """The file one builder (``cli`` for ``jixiao load``, ``dagster`` for the assets) keeps up
+    to date. The name stays the same from build to build (builds are serialized), so dbt sees
+    the same profile each time and parses only what changed."""
+    folder = build_dir / builder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "warehouse.duckdb"
+
+
+def remove_build(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _basis_of(path: Path) -> str | None:
+    """The basis a build file was made with (None: no usable file)."""
+    if not path.exists():
+        return None
     try:
-        con.execute(f"CREATE SCHEMA {RAW_SCHEMA}")
-        con.execute(f"CREATE SCHEMA {META_SCHEMA}")
-        for table in DOCUMENT_TABLES:
-            con.execute(table.ddl(table.relation))
-            files = [str(v.path / f"{table.name}.parquet") for v in inputs.versions]
-            if files:
-                cols = ", ".join(f'"{c}"' for c in table.column_names)
-                con.execute(
-                    f"INSERT INTO {table.relation} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
-                    {"files": files},
-                )
-            counts[table.name] = _count(con, table.relation)
-        if inputs.sources:
-            con.executemany(
-                f"UPDATE {RAW_SCHEMA}.raw_documents SET manifest_file = ?, manifest_line = ?, source_location = ? "
-                "WHERE document_key = ?",
-                [(file, line, location, key) for key, file, line, location in inputs.sources],
-            )
-        con.execute(LOAD_ERRORS.ddl(LOAD_ERRORS.relation))
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(f"SELECT basis FROM {META_TABLE} LIMIT 1").fetchone()
+        con.execute(f"SELECT count(*) FROM {VERSIONS_TABLE}").fetchone()
+        return str(row[0]) if row and row[0] else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
+    for table in (*DOCUMENT_TABLES, LOAD_ERRORS, CHANGES):
+        con.execute(table.ddl(table.relation))
+    con.execute(
+        f"CREATE TABLE {VERSIONS_TABLE} (document_key VARCHAR, version VARCHAR, manifest_file VARCHAR, "
+        "manifest_line INTEGER, source_location VARCHAR)"
+    )
+    con.execute(
+        f"CREATE TABLE {META_TABLE} (fingerprint VARCHAR, built_at VARCHAR, jixiao_version VARCHAR, "
+        "parser_version VARCHAR, documents INTEGER, load_errors INTEGER, basis VARCHAR)"
+    )
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """List documents in raw_changes, each with the department dbt last held it under (none
+    before dbt first ran). They stay listed until a build passes: a failed or killed build's
+    changes are recomputed by the next."""
+    schema, name = DOCUMENTS_MODEL.split(".")
+    dbt_ran = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+    ).fetchone()
+    if dbt_ran and dbt_ran[0]:
+        con.execute(
+            f"INSERT INTO {CHANGES.relation} SELECT c.document_key, d.department_id "
+            f"FROM (SELECT unnest($keys) AS document_key) AS c LEFT JOIN {DOCUMENTS_MODEL} AS d USING (document_key)",
+            {"keys": keys},
+        )
+    else:
+        con.execute(f"INSERT INTO {CHANGES.relation} SELECT unnest($keys), NULL", {"keys": keys})
+
+
+def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
+    """Bring the raw tables of the build at ``path`` up to date with ``inputs``, in one
+    transaction: only the documents whose staged version changed (or that were added or
+    removed) are read again and listed for dbt; one listed elsewhere has its listing updated.
+    A missing file, one made with another basis, or ``full``: a new file."""
+    full = full or _basis_of(path) != inputs.basis
+    if full:
+        remove_build(path)
+    con = create_database(path) if full else duckdb.connect(str(path))
+    try:
+        storage.register(con, [v.url for v in inputs.versions if v.url])  # a remote staging folder
+        if full:
+            _create_raw_tables(con)
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"DROP TABLE IF EXISTS {CHECKED_TABLE}")  # checked again once dbt has run
+        previous = {
+            str(r[0]): tuple(r[1:])
+            for r in con.execute(
+                f"SELECT document_key, version, manifest_file, manifest_line, source_location FROM {VERSIONS_TABLE}"
+            ).fetchall()
+        }
+        listed = {key: (file, line, location) for key, file, line, location in inputs.sources}
+        current = {v.key: (v.version, *listed.get(v.key, (None, None, None))) for v in inputs.versions}
+        # a document whose rows change (added, staged again, removed) is recomputed by dbt; one
+        # only listed elsewhere (another manifest, line or location) is updated where it is listed
+        changed = sorted(
+            k for k in previous.keys() | current.keys() if previous.get(k, (None,))[0] != current.get(k, (None,))[0]
+        )
+        replaced = [v for v in inputs.versions if v.key in set(changed)]
+        if changed:
+            _replace_documents(con, replaced, changed)
+            _record_changes(con, changed)
+        relisted = [v for v in inputs.versions if v.key in previous and previous[v.key] != current[v.key]]
+        _list_documents(con, [(v.key, *current[v.key]) for v in {v.key: v for v in replaced + relisted}.values()])
+        con.execute(f"DELETE FROM {LOAD_ERRORS.relation}")
         if inputs.errors:
             marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
             con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", list(inputs.errors))
-        counts[LOAD_ERRORS.name] = _count(con, LOAD_ERRORS.relation)
+        con.execute(f"DELETE FROM {META_TABLE}")
         con.execute(
-            f"CREATE TABLE {META_TABLE} (fingerprint VARCHAR, built_at VARCHAR, jixiao_version VARCHAR, "
-            "parser_version VARCHAR, documents INTEGER, load_errors INTEGER)"
-        )
-        con.execute(
-            f"INSERT INTO {META_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {META_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 inputs.fingerprint,
                 datetime.now(UTC).isoformat(timespec="seconds"),
@@ -191,12 +299,51 @@ def create_staging_database(path: Path, inputs: Inputs) -> dict[str, int]:
                 PARSER_VERSION,
                 len(inputs.versions),
                 len(inputs.errors),
+                inputs.basis,
             ],
         )
+        con.execute("COMMIT")
         con.execute("CHECKPOINT")
+        counts = {t.name: _count(con, t.relation) for t in (*DOCUMENT_TABLES, LOAD_ERRORS, CHANGES)}
     finally:
         con.close()
-    return counts
+    return Staged(counts, tuple(changed), full)
+
+
+def _replace_documents(con: duckdb.DuckDBPyConnection, versions: list[StagedVersion], changed: list[str]) -> None:
+    """Delete the rows of the ``changed`` documents; insert the staged rows of those still
+    listed (``versions``)."""
+    for table in DOCUMENT_TABLES:
+        con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": changed})
+        files = [v.file(table.name) for v in versions]
+        if files:
+            _insert_parquet(con, table, files)
+    con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": changed})
+
+
+def _list_documents(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
+    """Record each document's version and where the manifests list it (``rows``: key, version,
+    manifest file, line, location), and write the listing into its raw_documents row (the
+    warehouse says where this load lists a document, not where it was first staged from)."""
+    if not rows:
+        return
+    columns = {name: [r[i] for r in rows] for i, name in enumerate(("k", "v", "f", "l", "s"))}
+    as_table = "SELECT unnest($k) AS k, unnest($v) AS v, unnest($f) AS f, unnest($l) AS l, unnest($s) AS s"
+    con.execute(
+        f"UPDATE {RAW_SCHEMA}.raw_documents SET manifest_file = n.f, manifest_line = n.l, source_location = n.s "
+        f"FROM ({as_table}) AS n WHERE raw_documents.document_key = n.k AND n.f IS NOT NULL",
+        columns,
+    )
+    con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($k, document_key)", {"k": columns["k"]})
+    con.execute(f"INSERT INTO {VERSIONS_TABLE} {as_table}", columns)
+
+
+def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    con.execute(
+        f"INSERT INTO {table.relation} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
+        {"files": files},
+    )
 
 
 def create_database(path: Path) -> duckdb.DuckDBPyConnection:
@@ -218,19 +365,6 @@ def _sql_literal(text: str) -> str:
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
-
-
-def new_build_path(build_dir: Path, builder: str = "cli") -> Path:
-    """The file one builder (``cli`` for ``jixiao load``, ``dagster`` for the assets) builds
-    into, with whatever an earlier, killed build left there removed. The name stays the
-    same from build to build (builds are serialized), so dbt sees the same profile each
-    time and parses only what changed."""
-    folder = build_dir / builder
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "warehouse.duckdb"
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    return path
 
 
 def _checkpoint(build: Path) -> None:
@@ -392,12 +526,17 @@ def _has_column(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> b
 
 def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
     """Take the blamed documents out of the build's raw tables and record why, so that the
-    rebuild publishes the others."""
+    rebuild publishes the others. They are listed as changed (dbt removes their rows from the
+    incremental models) and as not in the build (the next build tries them again, as a build
+    from nothing would)."""
     con = duckdb.connect(str(build))
     try:
         keys = sorted(culprits)
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": keys})
+        # dbt takes their rows out of the incremental models too; the next build tries them again
+        _record_changes(con, keys)
+        con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": keys})
         if rows:
             marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
             con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", rows)
@@ -444,7 +583,7 @@ def build_problems(summary: DbtSummary) -> list[str]:
 
 def mark_checked(build: Path, quarantined: dict[str, str]) -> None:
     """Record in ``build`` that every model was built and every blocking test passed on
-    the raw tables it holds now."""
+    the raw tables it holds now; the changes dbt has recomputed are no longer pending."""
     con = duckdb.connect(str(build))
     try:
         row = con.execute(f"SELECT fingerprint FROM {META_TABLE}").fetchone()
@@ -458,6 +597,7 @@ def mark_checked(build: Path, quarantined: dict[str, str]) -> None:
             f"INSERT INTO {CHECKED_TABLE} VALUES (?, ?, ?)",
             [row[0], datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(quarantined, ensure_ascii=False)],
         )
+        con.execute(f"DELETE FROM {CHANGES.relation}")  # dbt has recomputed them
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -2,7 +2,8 @@
 published warehouse file. They do what ``jixiao load`` does after staging, with the same
 library functions, so that both publish the same warehouse:
 
-* ``raw_tables`` stages every listed document's current rows into a new build file;
+* ``raw_tables`` brings the raw tables of the build file up to date with every listed
+  document's current rows (only the documents that changed are read again);
 * the dbt models are built and tested in it; a document whose rows fail a blocking test
   is quarantined (left out, with a load-error row) and dbt builds again; when every
   model was built and every blocking test passed, the build is marked checked;
@@ -29,18 +30,21 @@ from ...warehouse.build import (
     build_problems,
     check_build,
     collect_inputs,
-    create_staging_database,
     mark_checked,
     publish_copy,
+    stage_raw,
     unchecked_reason,
 )
 from ...warehouse.dbt import DbtSummary, database_vars, generate_docs, publish_docs, summary_from_artifacts
 from ..automation import after_upstream
+from ..executors import QUEUE_TAG, WAREHOUSE_QUEUE
 from ..resources import JixiaoResource, dbt_project
 
 RAW_SOURCE = "jixiao_raw"
 #: tables of the BI schema whose row counts the warehouse asset reports
 BI_TABLES = "table_schema = 'main' and regexp_matches(table_name, '^(dim|fct|mart)_')"
+#: under the Celery executor, the warehouse steps go to the one worker beside the warehouse file
+ON_THE_WAREHOUSE_WORKER = {QUEUE_TAG: WAREHOUSE_QUEUE}
 
 
 def raw_key(table: str) -> dg.AssetKey:
@@ -60,10 +64,12 @@ def raw_key(table: str) -> dg.AssetKey:
         for t in ALL_TABLES
     ],
     name="raw_tables",
+    op_tags=ON_THE_WAREHOUSE_WORKER,
 )
 def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Iterator[dg.MaterializeResult]:
-    """A new build file holding the staged rows of every listed document and the load
-    errors (the one writer to DuckDB: documents themselves only write Parquet)."""
+    """The build file's raw tables brought up to date with the staged rows of every listed
+    document and the load errors (the one writer to DuckDB: documents themselves only write
+    Parquet). The documents that changed are listed for dbt's incremental models."""
     entries, problems, broken = jixiao.read()
     ws = jixiao.workspace()
     settings = ws.settings
@@ -73,13 +79,21 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
         inputs = collect_inputs(
             ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources, settings.path_bases
         )
-        path = jixiao.build_path(fresh=True)
-        counts = create_staging_database(path, inputs)
-    context.log.info(f"staged {len(inputs.versions)} documents and {len(inputs.errors)} load errors into {path}")
+        path = jixiao.build_path()
+        staged = stage_raw(path, inputs)
+    how = "from nothing" if staged.full else f"{len(staged.changed)} changed"
+    context.log.info(
+        f"staged {len(inputs.versions)} documents ({how}) and {len(inputs.errors)} load errors into {path}"
+    )
     for table in ALL_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_key(table.name),
-            metadata={"dagster/row_count": counts.get(table.name, 0), "documents": len(inputs.versions)},
+            metadata={
+                "dagster/row_count": staged.counts.get(table.name, 0),
+                "documents": len(inputs.versions),
+                "changed_documents": len(staged.changed),
+                "full_build": staged.full,
+            },
         )
 
 
@@ -163,7 +177,7 @@ def dbt_models() -> dg.AssetsDefinition:
         specs=specs,
         check_specs=check_specs,
         can_subset=False,
-        op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: "fqn:*"},
+        op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: "fqn:*", **ON_THE_WAREHOUSE_WORKER},
         allow_arbitrary_check_specs=True,
     )
     def jixiao_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, jixiao: JixiaoResource) -> Any:
@@ -235,6 +249,7 @@ def warehouse() -> dg.AssetsDefinition:
         group_name="warehouse",
         kinds={"duckdb"},
         automation_condition=after_upstream(),
+        op_tags=ON_THE_WAREHOUSE_WORKER,
         check_specs=[
             dg.AssetCheckSpec(
                 "no_load_errors",

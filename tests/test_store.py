@@ -1,0 +1,70 @@
+"""Landing and staging at an fsspec URL (``JIXIAO_STORE``), here fsspec's in-memory
+filesystem standing in for an object store (``s3://…``): a load fetches and stages into the
+store, not into the data folder; another machine (another data folder, the same store)
+finds what the first one fetched and staged, and builds the same warehouse from it; and
+that warehouse is the one a load with local folders builds."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import fsspec
+import pytest
+
+from jixiao.load.pipeline import Workspace, build_warehouse, load_errors, read_manifests, run
+from jixiao.settings import load_settings
+from jixiao.sources.fetch import last_fetched
+from jixiao.sources.landing import RemoteLanding
+from jixiao.staging.store import RemoteStagingStore
+from tests.conftest import CORPUS
+from tests.support.digest import table_checksums
+
+pytestmark = pytest.mark.slow
+
+WAIBAN = "中共广州市委外事工作委员会办公室"
+
+
+def test_a_load_through_an_object_store(tmp_path: Path) -> None:
+    src = tmp_path / "sources"
+    src.mkdir()
+    for name in ("waiban_2024", "waiban_2025"):
+        (src / f"{name}.pdf").write_bytes((CORPUS / f"{name}.pdf").read_bytes())
+    manifest = src / "m.yaml"
+    manifest.write_text(
+        "documents:\n"
+        f"  - {{department: {WAIBAN}, year: 2024, path: waiban_2024.pdf}}\n"
+        f"  - {{department: {WAIBAN}, year: 2025, path: waiban_2025.pdf}}\n",
+        encoding="utf-8",
+    )
+    store = f"memory://jixiao-{uuid.uuid4().hex[:8]}"
+    first = replace(load_settings().with_paths(data_dir=tmp_path / "machine-a"), store=store)
+    result = run([manifest], first)
+    assert result.warehouse is not None and result.warehouse.status == "built"
+    assert not result.failed
+
+    # everything landed and staged went to the store; the data folder holds a cache and the build
+    fs = fsspec.filesystem("memory")
+    keys = [f"2024-{WAIBAN}", f"2025-{WAIBAN}"]
+    for key in keys:
+        assert fs.exists(f"{store}/staging/{key}/current.json")
+        assert fs.exists(f"{store}/landing/documents/{key}.json")
+    assert not first.staging_dir.exists() and not first.landing_dir.exists()
+
+    # another machine: nothing of its own but the store
+    second = replace(load_settings().with_paths(data_dir=tmp_path / "machine-b"), store=store)
+    ws = Workspace.open(second)
+    assert isinstance(ws.landing, RemoteLanding) and isinstance(ws.store, RemoteStagingStore)
+    fetched = last_fetched(keys[0], ws.landing)  # what a parse on this machine reads
+    assert fetched is not None and fetched.path.read_bytes() == (CORPUS / "waiban_2024.pdf").read_bytes()
+    assert fetched.path.is_relative_to(second.cache_dir)
+    entries, problems, broken = read_manifests([manifest], second)
+    built = build_warehouse(ws, keys, load_errors(entries, problems, broken, ws.store), entries=entries)
+    assert built.status == "built" and built.full
+    assert table_checksums(second.warehouse) == table_checksums(first.warehouse)
+
+    # the same warehouse as with local folders
+    local = load_settings().with_paths(data_dir=tmp_path / "local")
+    assert run([manifest], local).warehouse is not None
+    assert table_checksums(local.warehouse, ignore_times=True) == table_checksums(first.warehouse, ignore_times=True)
