@@ -1,8 +1,9 @@
 """Worker processes that read the pages of one document in parallel.
 
 Each worker opens the PDF itself (nothing of an engine crosses a process boundary) and
-sends back the pages' text (the scan) or their page model, a few pages at a time in page
-order, so that the table logic can start on the first pages while the next are read.
+sends back, a few pages at a time in page order, the pages' text (the scan, with the page
+model of the pages that may hold targets, read while loaded) or the page model of pages
+asked for later.
 
 Used when one document is parsed on a machine with cores to spare (``jixiao parse``); the
 loader parses documents in parallel instead and reads each one's pages in order.
