@@ -96,7 +96,7 @@ def test_a_load_recomputes_only_what_changed_and_equals_a_build_from_nothing(tmp
     con = duckdb.connect(str(settings.build_dir / "cli" / "warehouse.duckdb"), read_only=True)
     try:
         recomputed = {r[0] for r in con.execute("select department_id from intermediate.int_changed_departments").fetchall()}
-        pending = con.execute("select count(*) from raw_changes").fetchone()
+        pending = con.execute("select count(*) from raw.raw_changes").fetchone()
     finally:
         con.close()
     expected = _departments(settings.warehouse, changed) | _departments(old, changed)
