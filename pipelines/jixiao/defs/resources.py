@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ..load.lock import hold
 from ..load.pipeline import Workspace, read_manifests
+from ..load.worker import ParserPool
 from ..settings import Settings, load_settings
 from ..sources.manifest import Entry, ManifestError, Problem
 from ..warehouse.build import build_file
@@ -49,8 +50,10 @@ class JixiaoResource(dg.ConfigurableResource):
             return [Path(m) for m in env.split(os.pathsep) if m]
         return self.settings().default_manifests
 
-    def workspace(self) -> Workspace:
-        return Workspace.open(self.settings())
+    def workspace(self, parsers: ParserPool | None = None) -> Workspace:
+        """The folders to work in; with ``parsers``, documents are parsed in that pool's
+        processes (each under the document's limits) rather than a new process each."""
+        return Workspace.open(self.settings(), parsers)
 
     def sharing(self, wait: float = 600.0) -> contextlib.AbstractContextManager[None]:
         """The data folder, shared with the other partition runs but not with a ``jixiao
@@ -60,16 +63,13 @@ class JixiaoResource(dg.ConfigurableResource):
     def read(self) -> tuple[list[Entry], list[Problem], list[ManifestError]]:
         return read_manifests(self.manifest_files(), self.settings())
 
-    def lookup(self, key: str) -> Entry | Problem | None:
-        """The manifest entry of this document, the reason it was refused, or None."""
+    def listing(self) -> dict[str, Entry | Problem]:
+        """Every listed document's manifest entry, or the reason it was refused (read once
+        for a whole batch: a country's manifests take a while to read)."""
         entries, problems, _ = self.read()
-        for e in entries:
-            if e.key == key:
-                return e
-        for p in problems:
-            if p.key == key:
-                return p
-        return None
+        found: dict[str, Entry | Problem] = {p.key: p for p in problems if p.key}
+        found.update((e.key, e) for e in entries)
+        return found
 
     def build_path(self) -> Path:
         """The warehouse file the Dagster assets keep up to date (published by copying it)."""

@@ -8,9 +8,10 @@ shares. Each partition writes only its own files (landing by content hash, stagi
 document), so any number can run at once on any number of machines; the warehouse is built
 by one writer afterwards.
 
-The parser runs in its own process with the document's time, CPU and memory limits
+The parser runs in a process of its own with the document's time, CPU and memory limits
 (``jixiao.load.worker``), whichever executor runs the step: a hostile PDF costs its own
-document, never the worker.
+document, never the worker. (A batch keeps its parser process from document to document, as
+``jixiao load`` does, and replaces it when a document's limits kill it.)
 
 A run of one document reports each asset as it is done, with its data version (the PDF's
 SHA-256; the staged version). A batch (a backfill with ``JIXIAO_PARTITIONS_PER_RUN`` > 1)
@@ -33,6 +34,7 @@ from dagster._core.definitions.data_version import (
 )
 
 from ...load.pipeline import DocumentOutcome, StepFailed, Workspace, fetch_document, stage_document
+from ...load.worker import ParserPool
 from ...parser import PARSER_VERSION
 from ...settings import Limits
 from ...sources.fetch import Fetched, last_fetched
@@ -91,10 +93,12 @@ class Done:
     location: str = ""
 
 
-def _process(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Workspace, key: str) -> Done | None:
+def _process(
+    context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Workspace, key: str, listing: dict[str, Any]
+) -> Done | None:
     """Fetch (if asked), parse and stage (if asked) one document. None: nothing to do (no
     manifest lists it any more, or it is unchanged in a run that skips unchanged documents)."""
-    entry = jixiao.lookup(key)
+    entry = listing.get(key)
     if entry is None:
         context.log.info(f"no manifest lists {key} any more: nothing to do")
         return None
@@ -186,7 +190,7 @@ def _check(done: list[Done]) -> dg.AssetCheckResult:
 
 def _one(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Workspace) -> Iterator[Any]:
     """A run of one document: each asset reported as it is done."""
-    done = _process(context, jixiao, ws, context.partition_key)
+    done = _process(context, jixiao, ws, context.partition_key, jixiao.listing())
     if done is None:
         return
     if done.refused:
@@ -212,8 +216,9 @@ def _batch(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Worksp
     materialization; the failures named at the end."""
     results: list[Done] = []
     backfill = context.run.tags.get("dagster/backfill")
+    listing = jixiao.listing()
     for key in context.partition_keys:
-        done = _process(context, jixiao, ws, key)
+        done = _process(context, jixiao, ws, key, listing)
         if done is None:
             continue
         results.append(done)
@@ -296,11 +301,14 @@ def document_assets() -> dg.AssetsDefinition:
         backfill_policy=backfill_policy(),
     )
     def _documents(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Iterator[Any]:
-        ws = jixiao.workspace()
-        if len(context.partition_keys) > 1:
-            yield from _batch(context, jixiao, ws)
-        else:
-            yield from _one(context, jixiao, ws)
+        if len(context.partition_keys) == 1:
+            yield from _one(context, jixiao, jixiao.workspace())  # its parser: a process of its own
+            return
+        limits = jixiao.settings().limits
+        # a batch's parser process stays up from document to document (a new one replaces it
+        # when a document's limits kill it): each document is still parsed under its own limits
+        with ParserPool(1, memory_bytes=limits.parse_memory_bytes, cpu_seconds=limits.parse_cpu_seconds) as pool:
+            yield from _batch(context, jixiao, jixiao.workspace(pool))
 
     return _documents
 
