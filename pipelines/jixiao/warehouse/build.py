@@ -389,17 +389,6 @@ def _replace(staged: Path, target: Path) -> None:
         os.close(dir_fd)
 
 
-def publish(build: Path, target: Path) -> None:
-    """Replace ``target`` with ``build`` in one rename (copying first across filesystems)."""
-    _checkpoint(build)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if os.stat(build.parent).st_dev != os.stat(target.parent).st_dev:
-        publish_copy(build, target)
-        build.unlink()
-        return
-    _replace(build, target)
-
-
 def publish_copy(build: Path, target: Path) -> None:
     """Copy ``build`` beside ``target``, then rename it into place; ``build`` stays."""
     _checkpoint(build)

@@ -151,11 +151,12 @@ def prepare_manifest(project: DbtProject) -> None:
 def dbt_models() -> dg.AssetsDefinition:
     """The dbt project as one asset that always runs whole: every seed, model and test.
 
-    Each Dagster build stages the raw tables into a new file, so a subset of the models
-    (or of their tests) would leave seeds or upstream models missing and the build
-    unchecked: the dbt assets cannot be subset, and automation requesting one of them
-    requests all. (``@dbt_assets`` always allows subsets; this is the same multi-asset,
-    built from the same specs, without.) The manifest is parsed again whenever the
+    A build is checked as a whole on the raw tables it holds (and the incremental models
+    recompute the changed departments once, then the changes are done), so a subset of the
+    models (or of their tests) would leave the build unchecked or a change half-applied: the
+    dbt assets cannot be subset, and automation requesting one of them requests all.
+    (``@dbt_assets`` always allows subsets; this is the same multi-asset, built from the
+    same specs, without.) The manifest is parsed again whenever the
     project changed, so ``dagster dev`` picks up edits on reload."""
     project = dbt_project()
     if _manifest_is_stale(project.manifest_path, project.project_dir):
