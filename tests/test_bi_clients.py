@@ -148,7 +148,7 @@ def test_a_long_lived_connection_sees_a_new_load_once_it_reconnects(samples_ware
     connection sees the one published since."""
     import shutil
 
-    from jixiao.warehouse.build import META_TABLE, publish
+    from jixiao.warehouse.build import META_TABLE, publish_copy
 
     published = tmp_path / "warehouse.duckdb"
     shutil.copyfile(samples_warehouse, published)
@@ -161,7 +161,7 @@ def test_a_long_lived_connection_sees_a_new_load_once_it_reconnects(samples_ware
         con = duckdb.connect(str(build))
         con.execute(f"update {META_TABLE} set built_at = 'the next load'")
         con.close()
-        publish(build, published)
+        publish_copy(build, published)  # as a load publishes: copied beside it, renamed into place
         assert before.execute(f"select built_at from {META_TABLE}").fetchone() == first
         assert before.execute("select count(*) from dim_project").fetchone() is not None  # still reads whole
     finally:
