@@ -17,7 +17,7 @@ load: setup
 	$(BIN)/jixiao load
 
 test: setup browser bi-clients
-	$(BIN)/ruff check pipelines tests benchmarks dbt_project
+	$(BIN)/ruff check pipelines tests benchmarks dbt_project clients
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -52,7 +52,7 @@ browser:
 	  else echo "note: install chromium to run the report's browser test"; fi
 
 lint: setup
-	$(BIN)/ruff check pipelines tests benchmarks dbt_project
+	$(BIN)/ruff check pipelines tests benchmarks dbt_project clients
 	$(BIN)/mypy
 
 dev: setup
