@@ -9,3 +9,16 @@
          then round((coalesce({{ r }}.amount_wan, 0) - {{ r }}.prev_amount_wan) / {{ r }}.prev_amount_wan * 100, 2)
     end as change_pct,
 {%- endmacro %}
+
+{#- The status of an entity (key column `key`) in a year-over-year pair: first_year (the
+    department's first loaded year), continued, new or dropped; null when it is in neither
+    year. `cur` and `prev` are its rows of this year and of the department's previous year,
+    `p` the pair (with prev_year). -#}
+{% macro yoy_status(key) -%}
+    case
+        when cur.{{ key }} is not null and p.prev_year is null then 'first_year'
+        when cur.{{ key }} is not null and prev.{{ key }} is not null then 'continued'
+        when cur.{{ key }} is not null then 'new'
+        when prev.{{ key }} is not null then 'dropped'
+    end
+{%- endmacro %}

@@ -21,12 +21,7 @@ compared as (
         prev.amount_wan as prev_amount_wan,
         coalesce(cur.project_name, prev.project_name) as project_name,
         prev.project_name as prev_project_name,
-        case
-            when cur.project_id is not null and p.prev_year is null then 'first_year'
-            when cur.project_id is not null and prev.project_id is not null then 'continued'
-            when cur.project_id is not null then 'new'
-            when prev.project_id is not null then 'dropped'
-        end as status
+        {{ yoy_status('project_id') }} as status
     from pairs as p
     left join amounts as cur on cur.project_id = p.project_id and cur.budget_year = p.budget_year
     left join amounts as prev on prev.project_id = p.project_id and prev.budget_year = p.prev_year

@@ -20,12 +20,7 @@ compared as (
         cur.amount_wan,
         prev.amount_wan as prev_amount_wan,
         coalesce(cur.unit_name, prev.unit_name) as unit_name,
-        case
-            when cur.unit_id is not null and p.prev_year is null then 'first_year'
-            when cur.unit_id is not null and prev.unit_id is not null then 'continued'
-            when cur.unit_id is not null then 'new'
-            when prev.unit_id is not null then 'dropped'
-        end as status
+        {{ yoy_status('unit_id') }} as status
     from pairs as p
     left join amounts as cur on cur.unit_id = p.unit_id and cur.budget_year = p.budget_year
     left join amounts as prev on prev.unit_id = p.unit_id and prev.budget_year = p.prev_year

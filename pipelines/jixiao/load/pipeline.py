@@ -329,7 +329,7 @@ def build_warehouse(
                 progress("warehouse", {"step": "dbt"})
                 return run_dbt_build(settings.dbt_project_dir, path, settings.build_dir / "dbt")
 
-            summary, quarantined = check_build(build, run_dbt, lambda k, t: _quarantine_row(k, t, by_key.get(k)))
+            summary, quarantined = check_build(build, run_dbt, lambda k, t: quarantine_row(k, t, by_key.get(k)))
             timings["dbt"] = time.perf_counter() - t1
             problems = build_problems(summary)
             if problems:
@@ -371,7 +371,8 @@ def _docs(settings: Settings, build: Path) -> tuple[Path | None, str | None]:
         return None, f"the documentation site was not generated ({exc.__class__.__name__}: {exc})"[:300]
 
 
-def _quarantine_row(key: str, test: str, entry: Entry | None) -> tuple[Any, ...]:
+def quarantine_row(key: str, test: str, entry: Entry | None) -> tuple[Any, ...]:
+    """The load-error row of a document left out of the build because its rows fail ``test``."""
     return error_row(
         key,
         entry.department if entry else None,

@@ -74,15 +74,20 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
             return "main"
         return schema.split(".")[-1]  # duckdb-engine lists schemas as "database.schema"
 
-    def _table_exists(self, connection: Any, table_name: str, schema: str | None) -> bool:
-        found = connection.execute(
-            text(
-                f"select 1 from duckdb_tables() where schema_name = :s and table_name = :t and {_HERE} "
-                f"union all select 1 from duckdb_views() where schema_name = :s and view_name = :t and {_HERE}"
-            ),
-            {"s": self._schema(schema), "t": table_name},
-        ).first()
-        return found is not None
+    def _rows(self, connection: Any, sql: str, table_name: str, schema: str | None) -> list[Any]:
+        """The rows of a catalog query on one relation (``:s`` its schema, ``:t`` its name)."""
+        return list(connection.execute(text(sql), {"s": self._schema(schema), "t": table_name}).all())
+
+    def _relation(self, connection: Any, table_name: str, schema: str | None) -> Any:
+        """The table's or view's catalog row (its comment), or None if there is no such relation."""
+        rows = self._rows(
+            connection,
+            f"select comment from duckdb_tables() where schema_name = :s and table_name = :t and {_HERE} "
+            f"union all select comment from duckdb_views() where schema_name = :s and view_name = :t and {_HERE}",
+            table_name,
+            schema,
+        )
+        return rows[0] if rows else None
 
     # -- names --------------------------------------------------------------------------
 
@@ -105,13 +110,13 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
     def get_columns(
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
     ) -> list[dict[str, Any]]:
-        rows = connection.execute(
-            text(
-                "select column_name, data_type, is_nullable, column_default, comment from duckdb_columns() "
-                f"where schema_name = :s and table_name = :t and {_HERE} order by column_index"
-            ),
-            {"s": self._schema(schema), "t": table_name},
-        ).all()
+        rows = self._rows(
+            connection,
+            "select column_name, data_type, is_nullable, column_default, comment from duckdb_columns() "
+            f"where schema_name = :s and table_name = :t and {_HERE} order by column_index",
+            table_name,
+            schema,
+        )
         if not rows:
             raise exc.NoSuchTableError(table_name)
         return [
@@ -127,14 +132,16 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
         ]
 
     def _constraints(self, connection: Any, table_name: str, schema: str | None, kind: str) -> list[Any]:
-        return connection.execute(
-            text(
-                "select constraint_column_names, constraint_name, referenced_table, referenced_column_names "
-                "from duckdb_constraints() where schema_name = :s and table_name = :t "
-                f"and {_HERE} and constraint_type = :k order by constraint_index"
-            ),
-            {"s": self._schema(schema), "t": table_name, "k": kind},
-        ).all()
+        """(columns, name, referenced table, referenced columns, expression) of each constraint
+        of ``kind`` (PRIMARY KEY, FOREIGN KEY, UNIQUE, CHECK) on the table."""
+        return self._rows(
+            connection,
+            "select constraint_column_names, constraint_name, referenced_table, referenced_column_names, expression "
+            f"from duckdb_constraints() where schema_name = :s and table_name = :t and {_HERE} "
+            f"and constraint_type = '{kind}' order by constraint_index",
+            table_name,
+            schema,
+        )
 
     @reflection.cache  # type: ignore[misc]
     def get_pk_constraint(
@@ -142,10 +149,10 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
     ) -> dict[str, Any]:
         rows = self._constraints(connection, table_name, schema, "PRIMARY KEY")
         if not rows:
-            if not self._table_exists(connection, table_name, schema):
+            if self._relation(connection, table_name, schema) is None:
                 raise exc.NoSuchTableError(table_name)
             return {"constrained_columns": [], "name": None}
-        columns, name, _, _ = rows[0]
+        columns, name, *_ = rows[0]
         return {"constrained_columns": list(columns), "name": name}
 
     @reflection.cache  # type: ignore[misc]
@@ -153,7 +160,7 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
     ) -> list[dict[str, Any]]:
         rows = self._constraints(connection, table_name, schema, "FOREIGN KEY")
-        if not rows and not self._table_exists(connection, table_name, schema):
+        if not rows and self._relation(connection, table_name, schema) is None:
             raise exc.NoSuchTableError(table_name)
         return [
             {
@@ -164,7 +171,7 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
                 "referred_columns": list(referenced_columns),
                 "options": {},
             }
-            for columns, name, referenced, referenced_columns in rows
+            for columns, name, referenced, referenced_columns, _ in rows
         ]
 
     @reflection.cache  # type: ignore[misc]
@@ -173,22 +180,17 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
     ) -> list[dict[str, Any]]:
         return [
             {"name": name, "column_names": list(columns)}
-            for columns, name, _, _ in self._constraints(connection, table_name, schema, "UNIQUE")
+            for columns, name, *_ in self._constraints(connection, table_name, schema, "UNIQUE")
         ]
 
     @reflection.cache  # type: ignore[misc]
     def get_check_constraints(
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
     ) -> list[dict[str, Any]]:
-        rows = connection.execute(
-            text(
-                "select constraint_name, expression from duckdb_constraints() where schema_name = :s "
-                f"and table_name = :t and {_HERE} and constraint_type = 'CHECK' "
-                "order by constraint_index"
-            ),
-            {"s": self._schema(schema), "t": table_name},
-        ).all()
-        return [{"name": name, "sqltext": expression} for name, expression in rows]
+        return [
+            {"name": name, "sqltext": expression}
+            for _, name, _, _, expression in self._constraints(connection, table_name, schema, "CHECK")
+        ]
 
     def get_table_options(
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
@@ -204,13 +206,7 @@ class DuckDBReflectingDialect(_DuckDBDialect):  # type: ignore[misc]
     def get_table_comment(
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
     ) -> dict[str, Any]:
-        row = connection.execute(
-            text(
-                f"select comment from duckdb_tables() where schema_name = :s and table_name = :t and {_HERE} "
-                f"union all select comment from duckdb_views() where schema_name = :s and view_name = :t and {_HERE}"
-            ),
-            {"s": self._schema(schema), "t": table_name},
-        ).first()
+        row = self._relation(connection, table_name, schema)
         if row is None:
             raise exc.NoSuchTableError(table_name)
         return {"text": row[0] or None}

@@ -22,8 +22,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_specs
 
-from ...load.pipeline import QUARANTINE_MESSAGE, load_errors
-from ...staging.records import error_row
+from ...load.pipeline import QUARANTINE_MESSAGE, load_errors, quarantine_row
 from ...staging.schema import ALL_TABLES
 from ...warehouse.build import (
     build_lock,
@@ -215,20 +214,8 @@ def build_and_check(
 
     entries = {e.key: e for e in jixiao.read()[0]}
 
-    def quarantine_row(key: str, test: str) -> tuple[Any, ...]:
-        e = entries.get(key)
-        return error_row(
-            key,
-            e.department if e else None,
-            e.year if e else None,
-            "quarantine",
-            "data_test_failed",
-            QUARANTINE_MESSAGE + test,
-            e.location if e else None,
-        )
-
     with jixiao.sharing(), build_lock(jixiao.settings().build_dir):
-        summary, quarantined = check_build(build, run, quarantine_row)
+        summary, quarantined = check_build(build, run, lambda k, t: quarantine_row(k, t, entries.get(k)))
         yield from events
         problems = build_problems(summary)
         if problems:
