@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,47 @@ def test_local_paths_and_checksums(tmp_path: Path) -> None:
     with pytest.raises(FetchError) as info:
         fetch(entry(path=tmp_path / "missing.pdf"), landing, FAST)
     assert info.value.kind == "missing_file"
+
+
+def test_an_untouched_local_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    landing = Landing(tmp_path / "landing")
+    src = tmp_path / "keji.pdf"
+    src.write_bytes(PDF)
+    first = fetch(entry(path=src), landing, FAST)
+    log = tmp_path / "landing" / "fetches.jsonl"
+    reads: list[Path] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self == src and (args[:1] or (kwargs.get("mode", "r"),))[0] == "rb":
+            reads.append(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    again = fetch(entry(path=src), landing, FAST)
+    assert reads == [] and again == first  # same sha, path, size and first-fetched time
+    assert len(log.read_text().splitlines()) == 1
+
+    fetch(entry(path=src), landing, FAST, reread=True)  # jixiao load --force
+    assert reads == [src]
+
+    src.write_bytes(PDF + b"\n% revised\n")  # changed in place: read, and a new version lands
+    changed = fetch(entry(path=src), landing, FAST)
+    assert changed.sha256 == hashlib.sha256(PDF + b"\n% revised\n").hexdigest() and len(reads) == 2
+
+    # a different file moved into place, keeping size and modification time, is read too
+    other = tmp_path / "other.pdf"
+    other.write_bytes(PDF + b"\n% REVISED\n")  # the same size
+    st = src.stat()
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, src)
+    assert fetch(entry(path=src), landing, FAST).sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert len(reads) == 4  # read to fetch, and by the check above
+
+    # a manifest checksum that the landed copy does not have: read, and refused
+    with pytest.raises(FetchError, match="sha256"):
+        fetch(entry(path=src, sha256=first.sha256), landing, FAST)
+
+    # the landed copy gone: read again
+    landing.path_for(changed.sha256).unlink()
+    fetch(entry(path=src), landing, FAST)

@@ -123,3 +123,25 @@ def test_a_load_recomputes_only_what_changed_and_equals_a_build_from_nothing(tmp
     fourth = run([after], settings)
     assert fourth.warehouse is not None and fourth.warehouse.status == "built" and not fourth.warehouse.full
     assert table_checksums(settings.warehouse) == table_checksums(tmp_path / "reference" / "warehouse.duckdb")
+
+
+def test_every_incremental_mart_is_built_after_the_marts_are_cleared(samples_warehouse: Path) -> None:
+    """The changed departments' rows leave the marts in int_changed_departments' post-hook
+    (macros/incremental.sql). A mart that could run before it would insert rows that are then
+    deleted, or delete a region still referenced: each incremental mart must depend on it, and
+    each recomputed by department must be cleared by it."""
+    import json
+
+    manifest = samples_warehouse.parent / "build" / "dbt" / "target" / "manifest.json"
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
+    clearing = "model.jixiao.int_changed_departments"
+    assert "clear_changed_departments" in str(nodes[clearing]["config"]["post-hook"])
+    marts = {k: n for k, n in nodes.items() if n["resource_type"] == "model" and n["schema"] == "main"}
+    incremental = {k for k, n in marts.items() if n["config"]["materialized"] == "incremental"}
+    by_department = {k for k in incremental if marts[k]["config"]["meta"].get("recomputed_by") == "department"}
+    assert len(by_department) >= 15 and "model.jixiao.fct_indicator_target" in by_department
+    late = sorted(k for k in incremental if clearing not in marts[k]["depends_on"]["nodes"])
+    assert late == []
+    # what stays a table is built whole, and small
+    assert {k for k in marts if k not in incremental} == {"model.jixiao.mart_function_comparison",
+                                                           "model.jixiao.mart_load_errors"}

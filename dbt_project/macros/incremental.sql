@@ -16,6 +16,16 @@
   (in_changed_departments). A full build (a new build file: the first, or after the dbt
   project, the parser or the staging schema changed) selects everything: is_incremental() is
   false.
+
+  The marts are incremental by department too (dbt_project.yml: meta recomputed_by), but they
+  declare primary and foreign keys for BI tools, and DuckDB refuses to delete a row another
+  table's foreign key still points at, even one deleted earlier in the same transaction. So they
+  are not cleared model by model: once int_changed_departments is built, its post-hook
+  (clear_changed_departments) deletes the changed departments' rows from every mart, and from
+  every table whose foreign keys lead to one, the referencing tables first, each delete committed
+  on its own. Each mart then only inserts the rows of those departments (in_changed_departments).
+  Rebuilding them whole instead costs more than the rest of the build once the warehouse is large:
+  dbt-duckdb copies every table that references a table before it replaces it.
 #}
 
 {#- `column in (the changed departments)` in an incremental build; true in a full one -#}
@@ -46,6 +56,46 @@
         ) -%}
         {%- for row in found.rows -%}
             {%- do run_query('drop table if exists "' ~ row[0] ~ '"."' ~ row[1] ~ '"') -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+
+{#- The post-hook of int_changed_departments (outside its transaction): the changed departments'
+    rows leave every mart recomputed by department that exists, and every table whose foreign
+    keys lead to one of them, deepest references first, each delete in its own transaction
+    (auto_begin=False: DuckDB commits each statement). -#}
+{% macro clear_changed_departments() -%}
+    {%- if execute -%}
+        {%- set marts = {} -%}
+        {%- for node in graph.nodes.values() if node.resource_type == 'model'
+                and node.config.materialized == 'incremental'
+                and (node.config.meta or {}).get('recomputed_by') == 'department' -%}
+            {%- do marts.setdefault(node.schema, []).append(node.alias or node.name) -%}
+        {%- endfor -%}
+        {%- for schema, names in marts.items() -%}
+            {%- call statement('clearing_order', fetch_result=True, auto_begin=False) -%}
+                with recursive fks as (
+                    select table_name, referenced_table from duckdb_constraints()
+                    where constraint_type = 'FOREIGN KEY' and database_name = current_database()
+                        and schema_name = '{{ schema }}'
+                ),
+                reach(table_name, depth) as (
+                    select table_name, 0 from duckdb_tables()
+                    where database_name = current_database() and schema_name = '{{ schema }}'
+                        and table_name in ('{{ names | join("', '") }}')
+                    union
+                    select f.table_name, r.depth + 1 from fks as f join reach as r on f.referenced_table = r.table_name
+                )
+                select table_name, max(depth) as depth from reach group by table_name order by depth desc, table_name
+            {%- endcall -%}
+            {%- for row in load_result('clearing_order').table.rows -%}
+                {%- call statement('clear_' ~ row[0], auto_begin=False) -%}
+                    delete from "{{ schema }}"."{{ row[0] }}"
+                    where department_id in (select department_id from {{ this }})
+                {%- endcall -%}
+            {%- endfor -%}
         {%- endfor -%}
     {%- endif -%}
     select 1

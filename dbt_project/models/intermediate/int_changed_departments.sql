@@ -1,3 +1,4 @@
+{{ config(post_hook={'sql': '{{ clear_changed_departments() }}', 'transaction': false}) }}
 -- The departments an incremental build recomputes (macros/incremental.sql): those holding a
 -- document the loader changed (added, replaced, removed or quarantined), now or before.
 select department_id

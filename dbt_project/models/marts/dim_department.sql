@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- One row per department — a region and a name (renamed departments are one department) —
 -- with what it does (its function, for comparisons across regions) and the years loaded.
 with docs as (
@@ -5,6 +6,7 @@ with docs as (
         *,
         row_number() over (partition by department_id order by budget_year desc) as latest
     from {{ ref('int_documents') }}
+    where {{ in_changed_departments() }}
 )
 
 select

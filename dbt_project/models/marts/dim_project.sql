@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- One row per project across years: the name it has in its latest year, every name it was
 -- published under, its years. A year's own name is on that year's fact row
 -- (fct_project_funding.project_name), not here.
@@ -6,6 +7,7 @@ with p as (
         *,
         row_number() over (partition by project_id order by budget_year desc) as latest
     from {{ ref('int_projects') }}
+    where {{ in_changed_departments() }}
 )
 
 select

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- One row per fund-using unit (资金使用单位), with its department. A department's own
 -- unit (…（本级）) is one unit across renames.
 with units as (
@@ -8,6 +9,7 @@ with units as (
         u.budget_year,
         row_number() over (partition by u.unit_id order by u.budget_year desc) as latest
     from {{ ref('int_units') }} as u
+    where {{ in_changed_departments('u.department_id') }}
 )
 
 select

@@ -1,8 +1,10 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each department in each year (万元): the printed 合计, the sum of the printed unit
 -- subtotals, and the sum of all projects; withheld (不宜公开) funding and its percent of
 -- the projects' total (0–100).
 with rows as (
     select * from {{ ref('int_funding_rows') }}
+    where {{ in_changed_departments() }}
 ),
 
 totals as (
@@ -47,4 +49,5 @@ left join units as u using (document_key)
 left join projects as p using (document_key)
 -- a document that holds only the department's overall targets (published apart from its
 -- project table) has no project funding: fct_department_target holds it
-where d.table_kinds is null or d.table_kinds like '%project%'
+where (d.table_kinds is null or d.table_kinds like '%project%')
+    and {{ in_changed_departments('d.department_id') }}

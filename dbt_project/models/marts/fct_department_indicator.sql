@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each indicator of a department's overall targets in each year: categories (where the
 -- table prints them), name, the target as text and as a comparison, and what the table
 -- prints beside it (nature, weight, core flag).
@@ -26,3 +27,4 @@ from {{ ref('stg_indicators') }} as i
 join {{ ref('int_department_rows') }} as r using (document_key, row_number)
 {{ indicator_category_joins("i") }}
 where i.table_kind = 'department'
+    and {{ in_changed_departments('r.department_id') }}

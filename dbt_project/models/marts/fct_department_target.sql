@@ -1,7 +1,13 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each department's overall targets in each year (部门整体支出绩效目标表): its budget as the
 -- table prints it (万元; what a table does not print is null, never computed), its overall
 -- goal, and how many key tasks and indicators it sets; beside the project facts.
-with indicators as (
+with changed as (
+    select document_key from {{ ref('int_department_rows') }}
+    where {{ in_changed_departments() }}
+),
+
+indicators as (
     select
         document_key,
         row_number,
@@ -10,12 +16,14 @@ with indicators as (
         count(*) filter (where is_core) as core_indicator_count
     from {{ ref('stg_indicators') }}
     where table_kind = 'department'
+        and document_key in (select document_key from changed)
     group by document_key, row_number
 ),
 
 tasks as (
     select document_key, row_number, count(*) as task_count, sum(amount) as task_amount
     from {{ ref('stg_tasks') }}
+    where document_key in (select document_key from changed)
     group by document_key, row_number
 )
 
@@ -38,3 +46,4 @@ select
 from {{ ref('int_department_rows') }} as r
 left join indicators as i using (document_key, row_number)
 left join tasks as t using (document_key, row_number)
+where {{ in_changed_departments('r.department_id') }}

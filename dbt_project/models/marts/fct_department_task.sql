@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each key task (年度重点工作任务) a department's overall targets set for a year.
 select
     {{ surrogate_key(["t.document_key", "t.row_number", "t.seq"]) }} as department_task_id,
@@ -12,3 +13,4 @@ select
     t.task_goal
 from {{ ref('stg_tasks') }} as t
 join {{ ref('int_department_rows') }} as r using (document_key, row_number)
+where {{ in_changed_departments('r.department_id') }}

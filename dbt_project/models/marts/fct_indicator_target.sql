@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each indicator of each project in each year: categories, name, and the targets as
 -- text and as a comparison (op, value, unit).
 select
@@ -31,3 +32,4 @@ select
     page,
     match_method
 from {{ ref('int_indicators') }}
+where {{ in_changed_departments() }}

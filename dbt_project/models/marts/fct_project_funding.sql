@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Funding of each project in each year (万元): 总计 and each funding source.
 select
     {{ surrogate_key(["project_id", "budget_year"]) }} as funding_id,
@@ -22,3 +23,4 @@ select
     match_score,
     matched_name
 from {{ ref('int_projects') }}
+where {{ in_changed_departments() }}

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each project's funding in each year by funding source, in long form (万元): one row per
 -- source the table printed an amount for, plus `not_itemised` (未分列) for whatever part of
 -- the total no source accounts for — all of it where a table prints only 总计. The rows
@@ -7,6 +8,7 @@
 -- but not 财政拨款 itself, 财政拨款 is their sum.
 with f as (
     select * from {{ ref('fct_project_funding') }}
+    where {{ in_changed_departments() }}
 ),
 
 parts as (

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each unit in each year (万元): the subtotal the table prints, and the sum of its projects.
 select
     {{ surrogate_key(["unit_id", "budget_year"]) }} as unit_funding_id,
@@ -11,3 +12,4 @@ select
     projects_total_wan,
     project_count
 from {{ ref('int_units') }}
+where {{ in_changed_departments() }}

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each department's funding by year (万元) beside its previous loaded year: the change in
 -- 万元 and in percent, and how many projects came, went and were renamed. Grain:
 -- department × year (one row per department document year).
@@ -7,6 +8,7 @@ with f as (
         lag(budget_year) over (partition by department_id order by budget_year) as prev_year,
         lag(total_wan) over (partition by department_id order by budget_year) as prev_total_wan
     from {{ ref('fct_department_funding') }}
+    where {{ in_changed_departments() }}
 ),
 
 changes as (
@@ -17,6 +19,7 @@ changes as (
         count(*) filter (where change = 'dropped') as dropped_projects,
         count(*) filter (where change = 'renamed') as renamed_projects
     from {{ ref('mart_project_changes') }}
+    where {{ in_changed_departments() }}
     group by department_id, budget_year
 )
 

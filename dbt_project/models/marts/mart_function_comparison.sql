@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table built whole each time: its ranks compare each department with every other of its
+-- function (one row per department and year: small).
 -- Departments of one function side by side across regions and years (北京市统计局 beside
 -- 烟台市统计局): their money (projects, and the department's overall budget where it
 -- publishes one), how many projects and targets, and how measurable the targets are.

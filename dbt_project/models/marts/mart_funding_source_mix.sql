@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Where each department's project money comes from, by year: one row per funding source
 -- (万元 and percent of the department's project total, 0–100), `not_itemised` (未分列)
 -- included, so a department whose table prints only 总计 shows all its money there rather
@@ -7,6 +8,7 @@ with s as (
     select department_id, budget_year, source, source_label, parent_source,
         sum(amount_wan) as amount_wan, count(*) as project_count
     from {{ ref('fct_project_funding_source') }}
+    where {{ in_changed_departments() }}
     group by all
 ),
 

@@ -1,9 +1,11 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- The same indicator's annual target year over year, judged with its comparison:
 -- tightened / loosened / unchanged / not_comparable, and new, dropped, first_year (the
 -- department has no earlier document). "≥95%" → "≥98%" is tightened; "≤5%" → "≤3%" (a
 -- cap lowered) is tightened too; "≥95%" → "≤5%" compares nothing.
 with doc_years as (
     select * from {{ ref('int_department_years') }}
+    where {{ in_changed_departments() }}
 ),
 
 targets as (
@@ -16,6 +18,7 @@ targets as (
             when target_op in ('<=', '<') then 'lower'
         end as better
     from {{ ref('fct_indicator_target') }}
+    where {{ in_changed_departments() }}
 ),
 
 entities as (

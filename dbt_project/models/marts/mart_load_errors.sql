@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 -- What could not be loaded, and why (one row per refused entry or failed document).
 select
     document_key,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Projects that changed between a department's consecutive years, for review: new
 -- (no match), dropped (gone), renamed (matched under another name — how, and how sure).
 -- A name that changed only in what identity ignores (its year or year range, the
@@ -5,12 +6,14 @@
 -- same name, not a rename.
 with doc_years as (
     select * from {{ ref('int_department_years') }}
+    where {{ in_changed_departments() }}
 ),
 
 f as (
     select f.*, p.project_name_normalized
     from {{ ref('fct_project_funding') }} as f
     join {{ ref('int_projects') }} as p using (project_id, budget_year)
+    where {{ in_changed_departments('f.department_id') }}
 ),
 
 renamed_or_new as (

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each project's funding by year (万元) beside its department's previous loaded year, under
 -- the name it was published with that year. Grain: project × year, for every year its
 -- department has a document: status first_year (the department's first loaded year), new,
@@ -6,6 +7,7 @@
 with amounts as (
     select project_id, unit_id, department_id, budget_year, project_name, total_wan as amount_wan
     from {{ ref('fct_project_funding') }}
+    where {{ in_changed_departments() }}
 ),
 
 pairs as (

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- Each fund-using unit's funding by year (万元) beside its department's previous loaded
 -- year. Grain: unit × year, for every year its department has a document: status first_year
 -- (the department's first loaded year), new, continued or dropped (the unit had funding
@@ -6,6 +7,7 @@ with amounts as (
     select unit_id, department_id, budget_year, unit_name,
         coalesce(printed_subtotal_wan, projects_total_wan) as amount_wan
     from {{ ref('fct_unit_funding') }}
+    where {{ in_changed_departments() }}
 ),
 
 pairs as (

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_changed_departments') }}
 -- How much of each department's project funding is published without details
 -- (项目信息不宜公开), by year: 万元 and percent of the projects' total (0–100).
 select
@@ -13,3 +14,4 @@ select
     f.withheld_project_count
 from {{ ref('fct_department_funding') }} as f
 join {{ ref('dim_department') }} as d using (department_id)
+where {{ in_changed_departments('f.department_id') }}

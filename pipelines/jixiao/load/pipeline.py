@@ -187,10 +187,11 @@ def _fail(
     return StepFailed(stage, kind, message, retriable=retriable)
 
 
-def fetch_document(entry: Entry, ws: Workspace) -> Fetched:
-    """Fetch ``entry`` into the landing folder; raises :class:`StepFailed`."""
+def fetch_document(entry: Entry, ws: Workspace, *, force: bool = False) -> Fetched:
+    """Fetch ``entry`` into the landing folder (``force``: read a local file again even if
+    untouched since its last fetch); raises :class:`StepFailed`."""
     try:
-        return fetch(entry, ws.landing, ws.settings.limits)
+        return fetch(entry, ws.landing, ws.settings.limits, reread=force)
     except FetchError as exc:
         raise _fail(entry, ws, "fetch", exc.kind, exc.message, retriable=exc.retriable) from exc
     except OSError as exc:
@@ -241,7 +242,7 @@ def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutco
     recorded (for the load-errors table) and returned; the previous version stays staged."""
     t0 = time.perf_counter()
     try:
-        fetched = fetch_document(entry, ws)
+        fetched = fetch_document(entry, ws, force=force)
         fetch_seconds = time.perf_counter() - t0
         out = stage_document(entry, fetched, ws, force=force)
         out.timings["fetch"] = fetch_seconds

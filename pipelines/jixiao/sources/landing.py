@@ -66,9 +66,10 @@ class Landing:
         mtime = self.path_for(sha256).stat().st_mtime
         return datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
 
-    def record(self, key: str, location: str, sha256: str, size: int) -> str:
+    def record(self, key: str, location: str, sha256: str, size: int, source: list[int] | None = None) -> str:
         """Append to the fetch log and point the document at what it fetched (what a later
-        parse of it, on any machine, reads); returns when this document was first fetched."""
+        parse of it, on any machine, reads); returns when this document was first fetched.
+        ``source`` is a local file's :func:`file_state` when it was read (see :meth:`unchanged`)."""
         at = datetime.now(UTC).isoformat(timespec="seconds")
         line = json.dumps(
             {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": at}, ensure_ascii=False
@@ -80,13 +81,20 @@ class Landing:
         pointer = self._pointer(key)
         pointer.parent.mkdir(parents=True, exist_ok=True)
         tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(
-            json.dumps({"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": first},
-                       ensure_ascii=False),
-            encoding="utf-8",
-        )
+        tmp.write_text(json.dumps(_pointer_record(key, location, sha256, size, first, source), ensure_ascii=False),
+                       encoding="utf-8")
         os.replace(tmp, pointer)
         return first
+
+    def unchanged(self, key: str, location: str, state: list[int]) -> dict[str, object] | None:
+        """The document's last fetch, if it was of this same local file (``location``), which
+        has not been touched since (the same :func:`file_state`: size, inode, modification
+        and change times) and whose copy is still landed: then it need not be read again.
+        ``make`` and ``rsync`` trust a file's size and times the same way."""
+        found = self.last_fetched(key)
+        if found is None or found.get("location") != location or found.get("source") != state:
+            return None
+        return found
 
     def last_fetched(self, key: str) -> dict[str, object] | None:
         """What the document's last fetch landed (``record``'s pointer), if it landed."""
@@ -109,6 +117,21 @@ class Landing:
             with contextlib.suppress(FileNotFoundError):
                 if part.stat().st_mtime < cutoff:
                     part.unlink(missing_ok=True)
+
+
+def file_state(stat: os.stat_result) -> list[int]:
+    """What says a local file was not touched: its size, inode, modification and change
+    times (a copy that keeps the modification time still changes the change time)."""
+    return [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def _pointer_record(
+    key: str, location: str, sha256: str, size: int, first: str, source: list[int] | None
+) -> dict[str, object]:
+    found: dict[str, object] = {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": first}
+    if source is not None:
+        found["source"] = source
+    return found
 
 
 class _Hasher:
@@ -159,10 +182,10 @@ class RemoteLanding(Landing):
         except (FileNotFoundError, ValueError, KeyError):
             return super().first_fetched(sha256)
 
-    def record(self, key: str, location: str, sha256: str, size: int) -> str:
+    def record(self, key: str, location: str, sha256: str, size: int, source: list[int] | None = None) -> str:
         first = self.first_fetched(sha256)
         self._pointer(key)  # the same check of the key
-        pointer = {"key": key, "location": location, "sha256": sha256, "bytes": size, "fetched_at": first}
+        pointer = _pointer_record(key, location, sha256, size, first, source)
         self.fs.pipe_file(storage.join(self.url, "documents", f"{key}.json"),
                           json.dumps(pointer, ensure_ascii=False).encode("utf-8"))
         return first

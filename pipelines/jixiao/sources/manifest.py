@@ -21,6 +21,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import yaml
@@ -143,8 +144,14 @@ def expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
+#: libyaml's parser when PyYAML has it (composing a 10,000-entry manifest in pure Python takes seconds)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _scalar(node: yaml.Node) -> object:
-    return yaml.safe_load(yaml.serialize(node)) if node is not None else None
+    """The value of a composed node, as ``yaml.safe_load`` would give it (its tag was resolved
+    when it was composed)."""
+    return yaml.constructor.SafeConstructor().construct_document(node) if node is not None else None
 
 
 def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "https")) -> Manifest:
@@ -155,7 +162,7 @@ def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "http
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"cannot be read ({exc})", file=path) from exc
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ManifestError(
@@ -181,8 +188,9 @@ def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "http
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    base = path.parent.resolve()
     for node in items.value:
-        result = _entry(node, path, schemes)
+        result = _entry(node, path, base, schemes)
         if isinstance(result, Problem):
             problems.append(result)
             continue
@@ -202,7 +210,7 @@ def load_manifest(file: str | Path, *, schemes: tuple[str, ...] = ("http", "http
     return Manifest(path, tuple(entries), tuple(problems))
 
 
-def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry | Problem:
+def _entry(node: yaml.Node, manifest: Path, base: Path, schemes: tuple[str, ...]) -> Entry | Problem:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         return Problem(manifest, line, "an entry must be a mapping (department:, year:, url: or path:)")
@@ -251,7 +259,6 @@ def _entry(node: yaml.Node, manifest: Path, schemes: tuple[str, ...]) -> Entry |
     else:
         if not isinstance(rel, str) or not rel.strip():
             return bad("'path' must be a relative file path", "path")
-        base = manifest.parent.resolve()
         candidate = Path(rel.strip())
         if candidate.is_absolute():
             return bad(f"path {rel!r} must be relative to the manifest's folder", "path")

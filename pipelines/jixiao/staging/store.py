@@ -90,7 +90,8 @@ class StagingStore:
         except (FileNotFoundError, ValueError):
             return None
         path = self.key_dir(key) / data["version"]
-        if not all((path / f"{t.name}.parquet").is_file() for t in DOCUMENT_TABLES):
+        folder = str(path)  # (os.path, not pathlib: read for every listed document at every load)
+        if not all(os.path.isfile(os.path.join(folder, f"{t.name}.parquet")) for t in DOCUMENT_TABLES):
             return None
         return StagedVersion(key, data["version"], path, data["sha256"], data["parser_version"], data.get("staged_at"))
 
@@ -148,7 +149,8 @@ class StagingStore:
         cutoff = time.time() - older_than
         for kdir in self.root.iterdir():
             if kdir.is_dir():
-                for tmp in [*kdir.glob(".tmp-*"), *kdir.glob(".*.tmp")]:
+                names = [e.name for e in os.scandir(kdir) if e.name.startswith(".")]
+                for tmp in [kdir / n for n in names if n.startswith(".tmp-") or n.endswith(".tmp")]:
                     with contextlib.suppress(FileNotFoundError):
                         if tmp.stat().st_mtime >= cutoff:
                             continue

@@ -86,11 +86,13 @@ def portable_path(text: str | None, bases: Sequence[Path]) -> str | None:
     the bases are kept as they are."""
     if not text or "://" in text:
         return text
-    path = Path(text)
-    if path.is_absolute():
+    if os.path.isabs(text) and os.path.normpath(text) == text:  # (string work: called for every document)
         for base in bases:
-            if path.is_relative_to(base):
-                return path.relative_to(base).as_posix()
+            prefix = str(base).rstrip("/") + "/"
+            if text.startswith(prefix):
+                return text[len(prefix):]
+            if text == str(base):
+                return "."
     return text
 
 
