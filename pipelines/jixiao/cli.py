@@ -128,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--warehouse", help="the DuckDB file to publish (default: data/warehouse.duckdb)")
     lo.add_argument("--data-dir", help="landing and staging folder (default: data/)")
     lo.add_argument("--quiet", action="store_true", help="no progress, only the summary")
-    lo.add_argument("--force", action="store_true", help="parse and rebuild even what has not changed")
+    lo.add_argument(
+        "--force", action="store_true", help="read every file again, parse and rebuild even what has not changed"
+    )
     lo.add_argument(
         "--wait",
         type=float,
