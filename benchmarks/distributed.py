@@ -94,6 +94,21 @@ def single_machine(manifest: Path, data: Path, workers: int) -> tuple[Settings, 
 # ---------------------------------------------------------------- the deployment
 
 
+def step_times(instance: Any, run_id: str) -> dict[str, float]:
+    """Each step's time in a run, from its start to its success (seconds)."""
+    start: dict[str, float] = {}
+    took: dict[str, float] = {}
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type_value == "STEP_START":
+            start[event.step_key] = record.timestamp
+        elif event.event_type_value == "STEP_SUCCESS" and event.step_key in start:
+            took[event.step_key] = record.timestamp - start[event.step_key]
+    return took
+
+
 class Deployment:
     """deploy/'s services on this machine (see tests/test_distributed.py)."""
 
@@ -187,18 +202,7 @@ class Deployment:
         return list(self.instance.get_run_records(self.dg.RunsFilter(tags={"dagster/backfill": backfill_id})))
 
     def steps(self, run_id: str) -> dict[str, float]:
-        """Each step's time, from its start to its success (seconds)."""
-        start: dict[str, float] = {}
-        took: dict[str, float] = {}
-        for record in self.instance.all_logs(run_id):
-            event = record.dagster_event
-            if event is None or not event.step_key:
-                continue
-            if event.event_type_value == "STEP_START":
-                start[event.step_key] = record.timestamp
-            elif event.event_type_value == "STEP_SUCCESS" and event.step_key in start:
-                took[event.step_key] = record.timestamp - start[event.step_key]
-        return took
+        return step_times(self.instance, run_id)
 
     def launch_run(self, job: str, tags: dict[str, str] | None = None) -> tuple[float, str]:
         """A run of ``job``, from launch to end (seconds), and its id."""
@@ -327,17 +331,7 @@ def _warehouse_run_here() -> None:
     t = time.perf_counter()
     result = defs().resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     run = time.perf_counter() - t
-    start: dict[str, float] = {}
-    steps: dict[str, float] = {}
-    for record in instance.all_logs(result.run_id):
-        event = record.dagster_event
-        if event is None or not event.step_key:
-            continue
-        if event.event_type_value == "STEP_START":
-            start[event.step_key] = record.timestamp
-        elif event.event_type_value == "STEP_SUCCESS":
-            steps[event.step_key] = record.timestamp - start[event.step_key]
-    print(json.dumps({"success": result.success, "run": run, "steps": steps,
+    print(json.dumps({"success": result.success, "run": run, "steps": step_times(instance, result.run_id),
                       "events": len(instance.all_logs(result.run_id))}))
 
 
