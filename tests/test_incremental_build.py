@@ -145,3 +145,47 @@ def test_every_incremental_mart_is_built_after_the_marts_are_cleared(samples_war
     # what stays a table is built whole, and small
     assert {k for k in marts if k not in incremental} == {"model.jixiao.mart_function_comparison",
                                                            "model.jixiao.mart_load_errors"}
+
+
+#: a text column of marts recomputed by department, and the column that says which row it is
+MARKED = {
+    "dim_project": "latest_project_name",
+    "fct_project_funding": "project_name",
+    "fct_indicator_target": "indicator_name",
+    "mart_indicator_yoy": "indicator_name",
+    "mart_project_funding_yoy": "project_name",
+}
+
+
+def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Path) -> None:
+    """The marts are not rebuilt: rows of a department no change touched are the rows that
+    were there (marked in the build file between two loads, the mark survives), while the
+    changed department's rows are computed again (its mark is gone)."""
+    src = tmp_path / "sources"
+    src.mkdir()
+    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    settings = load_settings().with_paths(data_dir=tmp_path / "data")
+    first = run([_manifest(src, "first.yaml", ["keji_2023", "jiaoyu_2024"])], settings)
+    assert first.warehouse is not None and first.warehouse.status == "built"
+    build = settings.build_dir / "cli" / "warehouse.duckdb"
+    con = duckdb.connect(str(build))
+    try:
+        for table, column in MARKED.items():
+            con.execute(f"update main.{table} set {column} = {column} || '·marked'")
+    finally:
+        con.close()
+
+    second = run([_manifest(src, "second.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])], settings)
+    assert second.warehouse is not None and second.warehouse.status == "built" and not second.warehouse.full
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        for table, column in MARKED.items():
+            found = dict(con.execute(
+                f"select d.department_name, bool_and(ends_with(t.{column}, '·marked')) or false"
+                f" from main.{table} as t join main.dim_department as d using (department_id) group by 1"
+            ).fetchall())
+            assert found.get("广州市科学技术局") is True, (table, found)  # untouched: the rows that were there
+            assert found.get("广州市教育局") is False, (table, found)  # its 2025 document added: recomputed
+    finally:
+        con.close()
