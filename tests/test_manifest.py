@@ -89,3 +89,16 @@ def test_unreadable_manifests_are_refused_whole(tmp_path: Path, text: str, messa
     with pytest.raises(ManifestError) as info:
         load_manifest(path)
     assert str(path) in str(info.value) and message in str(info.value)
+
+
+def test_a_long_manifest_is_not_taken_for_a_yaml_bomb(tmp_path: Path) -> None:
+    """30,000 entries are 210,000 YAML nodes, over the alias-bomb limit, but written out, not
+    expanded from aliases: they load (a country's documents may be one manifest)."""
+    lines = ["documents:"]
+    for i in range(30_000):
+        lines += [f"  - department: 广州市第{i}局", "    year: 2025", f"    path: docs/d{i}.pdf"]
+    manifest = tmp_path / "long.yaml"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = load_manifest(manifest)
+    assert len(loaded.entries) == 30_000 and not loaded.problems
+    assert loaded.entries[-1].path == (tmp_path / "docs" / "d29999.pdf").resolve()
