@@ -50,7 +50,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "pipelines"), str(ROOT / "benchmarks")]
 import duckdb  # noqa: E402
 import yaml  # noqa: E402
 from tests.support import services  # noqa: E402
-from tests.support.dagster_api import answers, launch_run, materialize_everything, wait  # noqa: E402
+from tests.support.dagster_api import answers, backfill_status, launch_run, materialize_everything, wait  # noqa: E402
 from tests.support.synth import Knobs, generate  # noqa: E402
 
 from jixiao.load.pipeline import LoadResult, run  # noqa: E402
@@ -187,13 +187,7 @@ class Deployment:
     def backfill(self, launch: Any, timeout: float) -> tuple[str, float]:
         t = time.time()
         backfill_id = launch()
-
-        def finished() -> str | None:
-            b = self.instance.get_backfill(backfill_id)
-            status = b.status.value if b is not None else "REQUESTED"
-            return None if status == "REQUESTED" else status
-
-        status = wait("the backfill", finished, timeout, every=2)
+        status = wait("the backfill", lambda: backfill_status(self.instance, backfill_id), timeout, every=2)
         if status != "COMPLETED_SUCCESS":
             raise RuntimeError(f"backfill {backfill_id} ended {status}")
         return backfill_id, time.time() - t

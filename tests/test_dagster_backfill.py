@@ -24,7 +24,7 @@ from jixiao.load.pipeline import run
 from jixiao.settings import load_settings
 from jixiao.sources.manifest import load_manifest
 from tests.conftest import ROOT
-from tests.support.dagster_api import answers, materialize_everything, wait
+from tests.support.dagster_api import answers, backfill_status, materialize_everything, wait
 from tests.support.digest import table_checksums
 
 SAMPLES = ROOT / "sources" / "samples.yaml"
@@ -90,16 +90,11 @@ def test_one_backfill_of_everything_on_a_fresh_instance(deployment) -> None:  # 
     keys = sorted(e.key for e in load_manifest(SAMPLES).entries)
     wait("the webserver", lambda: answers(url), 120)
     backfill_id = materialize_everything(url, "materialize all")
-    def finished() -> str | None:
-        backfill = instance.get_backfill(backfill_id)
-        status = backfill.status.value if backfill is not None else "REQUESTED"
-        return None if status == "REQUESTED" else status
-
     # meanwhile, jixiao load on the same manifest into another data folder
     cli = load_settings().with_paths(data_dir=folder / "cli")
     with ThreadPoolExecutor(1) as pool:
         cli_load = pool.submit(run, [SAMPLES], cli)
-        assert wait("the backfill", finished, 600, every=2) == "COMPLETED_SUCCESS"
+        assert wait("the backfill", lambda: backfill_status(instance, backfill_id), 600, every=2) == "COMPLETED_SUCCESS"
         result = cli_load.result()
     runs = instance.get_run_records(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
     assert all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in runs)

@@ -34,7 +34,7 @@ from jixiao.settings import load_settings
 from jixiao.sources.manifest import load_manifest
 from tests.conftest import ROOT
 from tests.support import services
-from tests.support.dagster_api import answers, launch_run, materialize_everything, wait
+from tests.support.dagster_api import answers, backfill_status, launch_run, materialize_everything, wait
 from tests.support.digest import table_checksums
 from tests.support.pdfs import deflate_bomb
 
@@ -166,15 +166,10 @@ def test_a_backfill_on_celery_workers_survives_a_lost_worker(backing: Services, 
         wait("a worker to reach the middle of a document", marker.exists, 300, every=0.5)
         doomed.kill()
 
-        def finished() -> str | None:
-            backfill = instance.get_backfill(backfill_id)
-            status = backfill.status.value if backfill is not None else "REQUESTED"
-            return None if status == "REQUESTED" else status
-
         cli = load_settings().with_paths(data_dir=tmp_path / "cli")
         with ThreadPoolExecutor(1) as pool:
             cli_load = pool.submit(run, [SAMPLES], cli)  # meanwhile, jixiao load on the same sources
-            status = wait("the backfill", finished, 900, every=2)
+            status = wait("the backfill", lambda: backfill_status(instance, backfill_id), 900, every=2)
             result = cli_load.result()
         runs = instance.get_run_records(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
         failed = [r.dagster_run.run_id for r in runs if r.dagster_run.status != dg.DagsterRunStatus.SUCCESS]

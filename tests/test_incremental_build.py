@@ -125,40 +125,44 @@ def test_a_load_recomputes_only_what_changed_and_equals_a_build_from_nothing(tmp
     assert table_checksums(settings.warehouse) == table_checksums(tmp_path / "reference" / "warehouse.duckdb")
 
 
-def test_every_incremental_mart_is_built_after_the_marts_are_cleared(samples_warehouse: Path) -> None:
-    """The changed departments' rows leave the marts in int_changed_departments' post-hook
-    (macros/incremental.sql). A mart that could run before it would insert rows that are then
-    deleted, or delete a region still referenced: each incremental mart must depend on it, and
-    each recomputed by department must be cleared by it."""
+def test_every_incremental_model_is_built_after_the_clearing(samples_warehouse: Path) -> None:
+    """The changed departments' rows leave every incremental model in int_changed_departments'
+    post-hook (macros/incremental.sql). A model that could run before it would insert rows that
+    are then deleted, or delete a region still referenced: each incremental model must depend on
+    it, and the intermediate models and the marts recomputed by department are all cleared by it."""
     import json
 
     manifest = samples_warehouse.parent / "build" / "dbt" / "target" / "manifest.json"
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     clearing = "model.jixiao.int_changed_departments"
     assert "clear_changed_departments" in str(nodes[clearing]["config"]["post-hook"])
-    marts = {k: n for k, n in nodes.items() if n["resource_type"] == "model" and n["schema"] == "main"}
-    incremental = {k for k, n in marts.items() if n["config"]["materialized"] == "incremental"}
-    by_department = {k for k in incremental if marts[k]["config"]["meta"].get("recomputed_by") == "department"}
-    assert len(by_department) >= 15 and "model.jixiao.fct_indicator_target" in by_department
-    late = sorted(k for k in incremental if clearing not in marts[k]["depends_on"]["nodes"])
+    models = {k: n for k, n in nodes.items() if n["resource_type"] == "model"}
+    incremental = {k for k, n in models.items() if n["config"]["materialized"] == "incremental"}
+    by_department = {k for k in incremental if models[k]["config"]["meta"].get("recomputed_by") == "department"}
+    for schema, at_least, example in (("intermediate", 8, "int_project_identity"), ("main", 15, "fct_indicator_target")):
+        cleared = {k for k in by_department if models[k]["schema"] == schema}
+        assert len(cleared) >= at_least and f"model.jixiao.{example}" in cleared, schema
+    late = sorted(k for k in incremental if clearing not in models[k]["depends_on"]["nodes"])
     assert late == []
-    # what stays a table is built whole, and small
-    assert {k for k in marts if k not in incremental} == {"model.jixiao.mart_function_comparison",
-                                                           "model.jixiao.mart_load_errors"}
+    # in the BI schema, what stays a table is built whole, and small
+    marts = {k for k, n in models.items() if n["schema"] == "main"}
+    assert marts - incremental == {"model.jixiao.mart_function_comparison", "model.jixiao.mart_load_errors"}
 
 
-#: a text column of marts recomputed by department, and the column that says which row it is
+#: a text column of models recomputed by department
 MARKED = {
-    "dim_project": "latest_project_name",
-    "fct_project_funding": "project_name",
-    "fct_indicator_target": "indicator_name",
-    "mart_indicator_yoy": "indicator_name",
-    "mart_project_funding_yoy": "project_name",
+    "intermediate.int_projects": "project_name",
+    "intermediate.int_indicators": "indicator_name",
+    "main.dim_project": "latest_project_name",
+    "main.fct_project_funding": "project_name",
+    "main.fct_indicator_target": "indicator_name",
+    "main.mart_indicator_yoy": "indicator_name",
+    "main.mart_project_funding_yoy": "project_name",
 }
 
 
 def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Path) -> None:
-    """The marts are not rebuilt: rows of a department no change touched are the rows that
+    """The models are not rebuilt: rows of a department no change touched are the rows that
     were there (marked in the build file between two loads, the mark survives), while the
     changed department's rows are computed again (its mark is gone)."""
     src = tmp_path / "sources"
@@ -172,7 +176,7 @@ def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Pat
     con = duckdb.connect(str(build))
     try:
         for table, column in MARKED.items():
-            con.execute(f"update main.{table} set {column} = {column} || '·marked'")
+            con.execute(f"update {table} set {column} = {column} || '·marked'")
     finally:
         con.close()
 
@@ -183,7 +187,7 @@ def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Pat
         for table, column in MARKED.items():
             found = dict(con.execute(
                 f"select d.department_name, bool_and(ends_with(t.{column}, '·marked')) or false"
-                f" from main.{table} as t join main.dim_department as d using (department_id) group by 1"
+                f" from {table} as t join main.dim_department as d using (department_id) group by 1"
             ).fetchall())
             assert found.get("广州市科学技术局") is True, (table, found)  # untouched: the rows that were there
             assert found.get("广州市教育局") is False, (table, found)  # its 2025 document added: recomputed

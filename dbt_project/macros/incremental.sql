@@ -1,5 +1,5 @@
 {#
-  Incremental intermediate models: a build recomputes only the departments whose documents
+  Incremental models: a build recomputes only the departments whose documents
   changed since the last build that passed its tests, never the whole history.
 
   The loader lists in raw_changes every document whose rows it replaced, added or removed
@@ -10,22 +10,22 @@
   the departments to recompute: those that hold a changed document now, and those that held
   one before.
 
-  Each incremental model (materialized='incremental', incremental_strategy='append') deletes
-  the rows of those departments first (delete_changed_departments, a pre-hook run in the same
-  transaction as the insert), then selects the rows of those departments only
-  (in_changed_departments). A full build (a new build file: the first, or after the dbt
-  project, the parser or the staging schema changed) selects everything: is_incremental() is
-  false.
+  Each incremental model (materialized='incremental', incremental_strategy='append', meta
+  recomputed_by: department in dbt_project.yml) selects the rows of those departments only
+  (in_changed_departments). Their old rows are deleted before, in one place for every model:
+  once int_changed_departments is built, its post-hook (clear_changed_departments) deletes the
+  changed departments' rows from every such model, and from every table whose foreign keys
+  lead to one, the referencing tables first, each delete committed on its own. One place,
+  because the marts declare primary and foreign keys for BI tools, and DuckDB refuses to delete
+  a row another table's foreign key still points at, even one deleted earlier in the same
+  transaction: a model cannot clear itself in its own pre-hook. A crash between the deletes and
+  the inserts leaves the changes listed in raw_changes: the next build does them again.
+  Rebuilding the marts whole instead costs more than the rest of the build once the warehouse
+  is large: dbt-duckdb copies every table that references a table before it replaces it.
 
-  The marts are incremental by department too (dbt_project.yml: meta recomputed_by), but they
-  declare primary and foreign keys for BI tools, and DuckDB refuses to delete a row another
-  table's foreign key still points at, even one deleted earlier in the same transaction. So they
-  are not cleared model by model: once int_changed_departments is built, its post-hook
-  (clear_changed_departments) deletes the changed departments' rows from every mart, and from
-  every table whose foreign keys lead to one, the referencing tables first, each delete committed
-  on its own. Each mart then only inserts the rows of those departments (in_changed_departments).
-  Rebuilding them whole instead costs more than the rest of the build once the warehouse is large:
-  dbt-duckdb copies every table that references a table before it replaces it.
+  A full build (a new build file: the first, or after the dbt project, the parser or the
+  staging schema changed) selects everything: is_incremental() is false, and there is
+  nothing to clear.
 #}
 
 {#- `column in (the changed departments)` in an incremental build; true in a full one -#}
@@ -34,14 +34,6 @@
         {{ column }} in (select department_id from {{ ref('int_changed_departments') }})
     {%- else -%}
         true
-    {%- endif -%}
-{%- endmacro %}
-
-
-{% macro delete_changed_departments() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where department_id in (select department_id from {{ ref('int_changed_departments') }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -63,7 +55,7 @@
 
 
 {#- The post-hook of int_changed_departments (outside its transaction): the changed departments'
-    rows leave every mart recomputed by department that exists, and every table whose foreign
+    rows leave every incremental model recomputed by department that exists, and every table whose foreign
     keys lead to one of them, deepest references first, each delete in its own transaction
     (auto_begin=False: DuckDB commits each statement). -#}
 {% macro clear_changed_departments() -%}

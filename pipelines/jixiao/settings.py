@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import storage
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
@@ -112,7 +114,7 @@ class Settings:
 def _under(store: str, name: str) -> Path | str:
     if "://" not in store:
         return Path(store).resolve() / name
-    return store.rstrip("/") + "/" + name
+    return storage.join(store, name)
 
 
 class SettingsError(ValueError):

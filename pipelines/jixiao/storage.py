@@ -12,12 +12,16 @@ only that pointer.
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+if TYPE_CHECKING:  # (imported by the settings: nothing heavy at import time)
+    import duckdb
 
 Location = Path | str
 
@@ -45,6 +49,13 @@ def filesystem(url: str) -> tuple[Any, str]:
 
 def join(url: str, *parts: str) -> str:
     return posixpath.join(url.rstrip("/"), *parts)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Replace a local JSON file whole: written under a temporary name, then renamed."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def register(con: duckdb.DuckDBPyConnection, locations: Iterable[str]) -> None:

@@ -44,6 +44,13 @@ def wait(what: str, predicate: Any, timeout: float, every: float = 1.0) -> Any:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def backfill_status(instance: Any, backfill_id: str) -> str | None:
+    """How the backfill ended (``COMPLETED_SUCCESS``, ``FAILED``…); None while it runs."""
+    backfill = instance.get_backfill(backfill_id)
+    status = backfill.status.value if backfill is not None else "REQUESTED"
+    return None if status == "REQUESTED" else str(status)
+
+
 def materialize_everything(url: str, title: str) -> str:
     """Launch one backfill of every asset and every partition; its id."""
     nodes = graphql(url, "{ assetNodes { assetKey { path } } }")["assetNodes"]

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ delete_changed_departments() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_changed_departments') }}
 -- The department table of each document (部门整体支出绩效目标表): its one row — the
 -- department's overall amounts (万元) and goal — with the department's identity and year.

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ delete_changed_departments() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_changed_departments') }}
 -- Every table row with its department, year and identities; amounts scaled to 万元.
 with docs as (

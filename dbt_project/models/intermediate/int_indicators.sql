@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ delete_changed_departments() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_changed_departments') }}
 -- Indicators with their project's identity, category codes, and their own identity
 -- across years (same project and categories, same or close normalized name). Every

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ delete_changed_departments() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_changed_departments') }}
 -- Project rows with `project_id`, the project's identity across years, and how it was
 -- matched to the year before (method and score).

@@ -1,5 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ delete_changed_departments() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 -- depends_on: {{ ref('int_changed_departments') }}
 -- Each unit in each document: its printed subtotal (where the table prints one) and the
 -- sum of its projects. Long-layout tables print no subtotals: units come from projects.

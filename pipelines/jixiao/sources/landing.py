@@ -80,10 +80,7 @@ class Landing:
         first = self.first_fetched(sha256)
         pointer = self._pointer(key)
         pointer.parent.mkdir(parents=True, exist_ok=True)
-        tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(json.dumps(_pointer_record(key, location, sha256, size, first, source), ensure_ascii=False),
-                       encoding="utf-8")
-        os.replace(tmp, pointer)
+        storage.write_json(pointer, _pointer_record(key, location, sha256, size, first, source))
         return first
 
     def unchanged(self, key: str, location: str, state: list[int]) -> dict[str, object] | None:
@@ -184,16 +181,17 @@ class RemoteLanding(Landing):
 
     def record(self, key: str, location: str, sha256: str, size: int, source: list[int] | None = None) -> str:
         first = self.first_fetched(sha256)
-        self._pointer(key)  # the same check of the key
         pointer = _pointer_record(key, location, sha256, size, first, source)
-        self.fs.pipe_file(storage.join(self.url, "documents", f"{key}.json"),
-                          json.dumps(pointer, ensure_ascii=False).encode("utf-8"))
+        self.fs.pipe_file(self._remote_pointer(key), json.dumps(pointer, ensure_ascii=False).encode("utf-8"))
         return first
 
+    def _remote_pointer(self, key: str) -> str:
+        self._pointer(key)  # the same check of the key
+        return storage.join(self.url, "documents", f"{key}.json")
+
     def last_fetched(self, key: str) -> dict[str, object] | None:
-        self._pointer(key)
         try:
-            found: dict[str, object] = json.loads(self.fs.cat_file(storage.join(self.url, "documents", f"{key}.json")))
+            found: dict[str, object] = json.loads(self.fs.cat_file(self._remote_pointer(key)))
         except (FileNotFoundError, ValueError):
             return None
         sha = str(found.get("sha256", ""))

@@ -65,10 +65,9 @@ def version_name(sha256: str, parser_version: str) -> str:
     return f"{sha256}-{parser_version}-{SCHEMA_FINGERPRINT}"
 
 
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+def _current_record(version: str, sha256: str, parser_version: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """What ``current.json`` says: the document's current version, and how it was staged."""
+    return {"version": version, "sha256": sha256, "parser_version": parser_version, **meta}
 
 
 class StagingStore:
@@ -84,10 +83,8 @@ class StagingStore:
         return path
 
     def current(self, key: str) -> StagedVersion | None:
-        pointer = self.key_dir(key) / CURRENT
-        try:
-            data = json.loads(pointer.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        data = self._get_json(key, CURRENT)
+        if not data:
             return None
         path = self.key_dir(key) / data["version"]
         folder = str(path)  # (os.path, not pathlib: read for every listed document at every load)
@@ -116,28 +113,35 @@ class StagingStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _write_json(kdir / CURRENT, {"version": version, "sha256": sha256, "parser_version": parser_version, **meta})
+        self._put_json(key, CURRENT, _current_record(version, sha256, parser_version, meta))
         return StagedVersion(key, version, final, sha256, parser_version, meta.get("staged_at"))
 
     def record_error(self, key: str, row: tuple[Any, ...]) -> None:
         """Record the document's latest failure; the same failure again keeps the time it
         was first seen (so that reloading changes nothing)."""
-        kdir = self.key_dir(key)
-        kdir.mkdir(parents=True, exist_ok=True)
         new = dict(zip(LOAD_ERRORS.column_names, row, strict=True))
         old = self.error(key)
         same = ("stage", "error_kind", "message", "source_location")
         if old and all(old.get(k) == new.get(k) for k in same):
             new["occurred_at"] = old.get("occurred_at", new["occurred_at"])
-        _write_json(kdir / ERROR, new)
+        self._put_json(key, ERROR, new)
 
     def clear_error(self, key: str) -> None:
         (self.key_dir(key) / ERROR).unlink(missing_ok=True)
 
     def error(self, key: str) -> dict[str, Any] | None:
+        found = self._get_json(key, ERROR)
+        return found if isinstance(found, dict) else None
+
+    def _put_json(self, key: str, name: str, data: Any) -> None:
+        """One small JSON file of the document's (its pointer, its error), replaced whole."""
+        kdir = self.key_dir(key)
+        kdir.mkdir(parents=True, exist_ok=True)
+        storage.write_json(kdir / name, data)
+
+    def _get_json(self, key: str, name: str) -> Any:
         try:
-            found: dict[str, Any] = json.loads((self.key_dir(key) / ERROR).read_text(encoding="utf-8"))
-            return found
+            return json.loads((self.key_dir(key) / name).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             return None
 
@@ -174,14 +178,17 @@ class RemoteStagingStore(StagingStore):
         self.key_dir(key)  # the same check of the key
         return storage.join(self.url, key, *parts)
 
-    def _read_json(self, url: str) -> Any:
+    def _put_json(self, key: str, name: str, data: Any) -> None:
+        self.fs.pipe_file(self._url(key, name), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    def _get_json(self, key: str, name: str) -> Any:
         try:
-            return json.loads(self.fs.cat_file(url).decode("utf-8"))
+            return json.loads(self.fs.cat_file(self._url(key, name)).decode("utf-8"))
         except (FileNotFoundError, ValueError):
             return None
 
     def current(self, key: str) -> StagedVersion | None:
-        data = self._read_json(self._url(key, CURRENT))
+        data = self._get_json(key, CURRENT)
         if not data:
             return None
         folder = self._url(key, data["version"])
@@ -199,28 +206,15 @@ class RemoteStagingStore(StagingStore):
             for table in DOCUMENT_TABLES:
                 name = f"{table.name}.parquet"
                 self.fs.put_file(str(Path(tmp) / name), storage.join(folder, name))
-        pointer = {"version": version, "sha256": sha256, "parser_version": parser_version, **meta}
-        self.fs.pipe_file(self._url(key, CURRENT), json.dumps(pointer, ensure_ascii=False, indent=1).encode("utf-8"))
+        self._put_json(key, CURRENT, _current_record(version, sha256, parser_version, meta))
         return StagedVersion(key, version, self.key_dir(key) / version, sha256, parser_version,
                              meta.get("staged_at"), url=folder)
-
-    def record_error(self, key: str, row: tuple[Any, ...]) -> None:
-        new = dict(zip(LOAD_ERRORS.column_names, row, strict=True))
-        old = self.error(key)
-        same = ("stage", "error_kind", "message", "source_location")
-        if old and all(old.get(k) == new.get(k) for k in same):
-            new["occurred_at"] = old.get("occurred_at", new["occurred_at"])
-        self.fs.pipe_file(self._url(key, ERROR), json.dumps(new, ensure_ascii=False, indent=1).encode("utf-8"))
 
     def clear_error(self, key: str) -> None:
         url = self._url(key, ERROR)
         with contextlib.suppress(FileNotFoundError):
             if self.fs.exists(url):
                 self.fs.rm_file(url)
-
-    def error(self, key: str) -> dict[str, Any] | None:
-        found = self._read_json(self._url(key, ERROR))
-        return found if isinstance(found, dict) else None
 
     def clean_temporary(self, older_than: float = STALE_SECONDS) -> None:
         """Nothing to clean: versions are written in place, before their pointer."""

@@ -3,10 +3,10 @@
 Each builder (``jixiao load``, the Dagster assets) keeps one build file under ``build/`` and
 brings it up to date: the raw tables take the staged Parquet of the documents that changed
 since the last build (added, staged again, removed, or listed elsewhere), in one
-transaction, and list them in ``raw_changes``; dbt's incremental models recompute only those
-documents' departments (``dbt_project/macros/incremental.sql``); the marts are rebuilt from
-them. A build whose dbt project, parser or staging schema differs from the file's starts a
-new file (a full build), as does ``force``. Once dbt has built and tested every model, the
+transaction, and list them in ``raw_changes``; dbt's incremental models, intermediate and
+marts alike, recompute only those documents' departments (``dbt_project/macros/incremental.sql``).
+A build whose dbt project, parser or staging schema differs from the file's starts a new file
+(a full build), as does ``force``. Once dbt has built and tested every model, the
 file is copied beside the published one and renamed over it in one step: readers holding
 the old file keep reading it; a crash before the rename leaves the published file as it was;
 a crash during a build leaves the changes listed, and the next build finishes them.
@@ -33,7 +33,7 @@ import duckdb
 from .. import __version__, storage
 from ..faults import pause_point
 from ..parser import PARSER_VERSION
-from ..staging.schema import CHANGES, DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA, SCHEMA_FINGERPRINT, Table
+from ..staging.schema import ALL_TABLES, CHANGES, DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA, SCHEMA_FINGERPRINT, Table
 from ..staging.store import RemoteStagingStore, StagedVersion, StagingStore
 from .dbt import DbtSummary
 
@@ -223,7 +223,7 @@ def _basis_of(path: Path) -> str | None:
 def _create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
-    for table in (*DOCUMENT_TABLES, LOAD_ERRORS, CHANGES):
+    for table in ALL_TABLES:
         con.execute(table.ddl(table.relation))
     con.execute(
         f"CREATE TABLE {VERSIONS_TABLE} (document_key VARCHAR, version VARCHAR, manifest_file VARCHAR, "
@@ -281,16 +281,15 @@ def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
         changed = sorted(
             k for k in previous.keys() | current.keys() if previous.get(k, (None,))[0] != current.get(k, (None,))[0]
         )
-        replaced = [v for v in inputs.versions if v.key in set(changed)]
+        changing = set(changed)
+        replaced = [v for v in inputs.versions if v.key in changing]
         if changed:
             _replace_documents(con, replaced, changed)
             _record_changes(con, changed)
         relisted = [v for v in inputs.versions if v.key in previous and previous[v.key] != current[v.key]]
         _list_documents(con, [(v.key, *current[v.key]) for v in {v.key: v for v in replaced + relisted}.values()])
         con.execute(f"DELETE FROM {LOAD_ERRORS.relation}")
-        if inputs.errors:
-            marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
-            con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", list(inputs.errors))
+        _insert_errors(con, list(inputs.errors))
         con.execute(f"DELETE FROM {META_TABLE}")
         con.execute(
             f"INSERT INTO {META_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -306,7 +305,7 @@ def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
         )
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-        counts = {t.name: _count(con, t.relation) for t in (*DOCUMENT_TABLES, LOAD_ERRORS, CHANGES)}
+        counts = {t.name: _count(con, t.relation) for t in ALL_TABLES}
     finally:
         con.close()
     return Staged(counts, tuple(changed), full)
@@ -315,12 +314,24 @@ def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
 def _replace_documents(con: duckdb.DuckDBPyConnection, versions: list[StagedVersion], changed: list[str]) -> None:
     """Delete the rows of the ``changed`` documents; insert the staged rows of those still
     listed (``versions``)."""
+    _remove_documents(con, changed)
     for table in DOCUMENT_TABLES:
-        con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": changed})
         files = [v.file(table.name) for v in versions]
         if files:
             _insert_parquet(con, table, files)
-    con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": changed})
+
+
+def _remove_documents(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """The documents' rows and their staged versions out of the build's raw tables."""
+    for table in DOCUMENT_TABLES:
+        con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": keys})
+    con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": keys})
+
+
+def _insert_errors(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
+        con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", rows)
 
 
 def _list_documents(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
@@ -523,14 +534,9 @@ def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]
     con = duckdb.connect(str(build))
     try:
         keys = sorted(culprits)
-        for table in DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table.relation} WHERE list_contains($keys, document_key)", {"keys": keys})
-        # dbt takes their rows out of the incremental models too; the next build tries them again
-        _record_changes(con, keys)
-        con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE list_contains($keys, document_key)", {"keys": keys})
-        if rows:
-            marks = ", ".join("?" for _ in LOAD_ERRORS.columns)
-            con.executemany(f"INSERT INTO {LOAD_ERRORS.relation} VALUES ({marks})", rows)
+        _remove_documents(con, keys)  # not in the build: the next build tries them again
+        _record_changes(con, keys)  # dbt takes their rows out of the incremental models too
+        _insert_errors(con, rows)
         con.execute("CHECKPOINT")
     finally:
         con.close()

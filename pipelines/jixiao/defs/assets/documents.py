@@ -39,6 +39,7 @@ from ...parser import PARSER_VERSION
 from ...settings import Limits
 from ...sources.fetch import Fetched, last_fetched
 from ...sources.manifest import Entry, Problem
+from ...staging.store import version_name
 from ...textable import truncate
 from ..partitions import backfill_policy, documents
 from ..resources import JixiaoResource
@@ -52,15 +53,21 @@ PARSED = dg.AssetKey("parsed_document")
 SKIP_UNCHANGED = "jixiao/skip_unchanged"
 
 
+def _retry_later(retry_number: int, limits: Limits) -> dg.RetryRequested | None:
+    """Another try of the step later (``JIXIAO_STEP_RETRIES`` times, ``JIXIAO_STEP_RETRY_DELAY``
+    seconds apart, doubling), unless the tries are spent."""
+    if retry_number >= limits.step_retries:
+        return None
+    return dg.RetryRequested(max_retries=limits.step_retries, seconds_to_wait=limits.step_retry_delay * 2**retry_number)
+
+
 def _failure(retry_number: int, exc: StepFailed, entry_location: str, limits: Limits) -> Exception:
-    """The step's end for a failed document: another try later (``JIXIAO_STEP_RETRIES``
-    times, ``JIXIAO_STEP_RETRY_DELAY`` seconds apart, doubling) if the failure can pass (a
+    """The step's end for a failed document: another try later if the failure can pass (a
     server down, a network cut), else a failure with the same one-line message as ``jixiao
     load`` (a document that is not a PDF, cannot be parsed, or a 404, fails at once)."""
-    if exc.retriable and retry_number < limits.step_retries:
-        return dg.RetryRequested(
-            max_retries=limits.step_retries, seconds_to_wait=limits.step_retry_delay * 2**retry_number
-        )
+    retry = _retry_later(retry_number, limits) if exc.retriable else None
+    if retry is not None:
+        return retry
     return dg.Failure(
         description=f"{exc.stage} failed ({exc.kind}): {exc.message}",
         metadata={"stage": exc.stage, "error_kind": exc.kind, "source": entry_location},
@@ -86,7 +93,7 @@ class Done:
     fetched: Fetched | None = None
     source_metadata: dict[str, Any] = field(default_factory=dict)
     parsed: DocumentOutcome | None = None
-    parsed_version: str | None = None
+    parsed_version: str = ""  # the staged version, set with ``parsed``
     parsed_metadata: dict[str, Any] = field(default_factory=dict)
     failure: StepFailed | None = None
     refused: str | None = None  # the manifest refused the entry
@@ -120,8 +127,8 @@ def _process(
         if PARSED in selected:
             with jixiao.sharing():
                 done.parsed = stage_document(entry, done.fetched, ws)
-            staged = ws.store.current(key)
-            done.parsed_version = staged.version if staged else None
+            # staged now, or already by this parser: either way the version of these bytes
+            done.parsed_version = version_name(done.fetched.sha256, PARSER_VERSION)
             done.parsed_metadata = _parsed_metadata(done.parsed)
     except StepFailed as exc:
         done.failure = exc
@@ -129,11 +136,12 @@ def _process(
 
 
 def _unchanged(context: dg.AssetExecutionContext, ws: Workspace, entry: Entry, fetched: Fetched) -> bool:
+    if context.run.tags.get(SKIP_UNCHANGED) != "true":
+        return False
     current = ws.store.current(entry.key)
     if (
-        context.run.tags.get(SKIP_UNCHANGED) == "true"
-        and ws.store.is_current(entry.key, fetched.sha256, PARSER_VERSION)
-        and current is not None
+        current is not None
+        and current.version == version_name(fetched.sha256, PARSER_VERSION)
         and _staged_in_dagster(context, entry.key, current.version)
     ):
         ws.store.clear_error(entry.key)
@@ -206,8 +214,9 @@ def _one(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Workspac
             context.log.warning(f"{exc.stage} failed ({exc.kind}): {exc.message}; trying again later")
         raise _failure(context.retry_number, exc, done.location, ws.settings.limits) from exc
     if done.parsed is not None:
-        version = dg.DataVersion(done.parsed_version) if done.parsed_version else None
-        yield dg.MaterializeResult(asset_key=PARSED, data_version=version, metadata=done.parsed_metadata)
+        yield dg.MaterializeResult(
+            asset_key=PARSED, data_version=dg.DataVersion(done.parsed_version), metadata=done.parsed_metadata
+        )
         yield _check([done])
 
 
@@ -232,7 +241,7 @@ def _batch(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Worksp
             yield dg.AssetMaterialization(
                 asset_key=PARSED, partition=key, metadata=done.parsed_metadata,
                 tags={**tags, CODE_VERSION_TAG: PARSER_VERSION, DATA_VERSION_IS_USER_PROVIDED_TAG: "true",
-                      **({DATA_VERSION_TAG: done.parsed_version} if done.parsed_version else {})},
+                      DATA_VERSION_TAG: done.parsed_version},
             )
     if PARSED in context.selected_asset_keys:
         yield _check(results)
@@ -243,11 +252,11 @@ def _batch(context: dg.AssetExecutionContext, jixiao: JixiaoResource, ws: Worksp
         return
     limits = ws.settings.limits
     passing = [d for d in failed if d.failure is not None and d.failure.retriable]
-    if passing and context.retry_number < limits.step_retries:
+    retry = _retry_later(context.retry_number, limits) if passing else None
+    if retry is not None:
         # the batch again (the documents done meanwhile are found unchanged: nothing is parsed twice)
         context.log.warning(f"{len(passing)} documents failed in a way that can pass; trying the batch again later")
-        raise dg.RetryRequested(max_retries=limits.step_retries,
-                                seconds_to_wait=limits.step_retry_delay * 2**context.retry_number)
+        raise retry
     lines = [d.refused or f"{d.key}: {d.failure}" for d in failed]
     raise dg.Failure(
         description=f"{len(failed)} of {len(context.partition_keys)} documents failed: " + "; ".join(lines[:5]),
