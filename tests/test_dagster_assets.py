@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from jixiao.staging.store import StagingStore
 from tests.conftest import BAD, CORPUS
 from tests.support.digest import table_checksums
 
@@ -191,16 +192,20 @@ def test_a_batch_reports_each_document_as_its_own_partition(env) -> None:  # typ
 
 
 def test_a_document_failing_a_blocking_test_is_quarantined_in_dagster_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One PDF under a department and its alias (a primary key the model refuses) and a
+    document whose staged rows turn bad (a blocking test fails): both are left out, the
+    others published, and each model and check is reported once, with its last result."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    shutil.copy(CORPUS / "waiban_2025.pdf", docs / "waiban_2025.pdf")
-    shutil.copy(CORPUS / "keji_2023.pdf", docs / "keji_2023.pdf")
+    for name in ("waiban_2025", "keji_2023", "jiaoyu_2024"):
+        shutil.copy(CORPUS / f"{name}.pdf", docs / f"{name}.pdf")
     manifest = tmp_path / "m.yaml"
     manifest.write_text(
         "documents:\n"
         f"  - {{department: {DEPT}, year: 2025, path: docs/waiban_2025.pdf}}\n"
         "  - {department: 广州市人民政府外事办公室, year: 2025, path: docs/waiban_2025.pdf}\n"
-        "  - {department: 广州市科学技术局, year: 2023, path: docs/keji_2023.pdf}\n",
+        "  - {department: 广州市科学技术局, year: 2023, path: docs/keji_2023.pdf}\n"
+        "  - {department: 广州市教育局, year: 2024, path: docs/jiaoyu_2024.pdf}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
@@ -208,22 +213,42 @@ def test_a_document_failing_a_blocking_test_is_quarantined_in_dagster_too(tmp_pa
     from jixiao.defs.definitions import defs
 
     definitions = defs()
-    keys = [f"2025-{DEPT}", "2025-广州市人民政府外事办公室", "2023-广州市科学技术局"]
+    keys = [f"2025-{DEPT}", "2025-广州市人民政府外事办公室", "2023-广州市科学技术局", "2024-广州市教育局"]
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("documents", keys)
         ingest = definitions.resolve_job_def("ingest_documents")
         for key in keys:
             assert ingest.execute_in_process(partition_key=key, instance=instance).success
+        # one staged row turns bad (what a parser bug would leave): not_null_stg_funding_rows_disclosed fails
+        staged = StagingStore(tmp_path / "data" / "staging").current("2024-广州市教育局")
+        assert staged is not None
+        rows = staged.path / "raw_funding_rows.parquet"
+        con = duckdb.connect()
+        con.execute(f"create table t as select * from read_parquet('{rows}')")
+        con.execute("update t set disclosed = null where row_number = 2")
+        con.execute(f"copy t to '{rows}' (format parquet)")
+        con.close()
         build = definitions.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
         assert build.success
+        # dbt built twice (before and after the quarantine): each check is reported once, with
+        # its last result (the failing test passes once the document is out), each model once
+        checks = build.get_asset_check_evaluations()
+        assert len({(c.asset_key, c.check_name) for c in checks}) == len(checks) > 100
+        assert [c.passed for c in checks if c.check_name == "not_null_stg_funding_rows_disclosed"] == [True]
+        assert [c.check_name for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR] == []
+        built = [m.asset_key for m in build.get_asset_materialization_events()]
+        assert len(set(built)) == len(built)
     con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
     try:
         docs_in = [r[0] for r in con.execute("select document_key from dim_document order by 1").fetchall()]
-        errors = con.execute("select document_key, stage, error_kind from mart_load_errors").fetchall()
+        errors = con.execute("select document_key, stage, error_kind from mart_load_errors order by 1").fetchall()
     finally:
         con.close()
     assert docs_in == ["2023-广州市科学技术局", f"2025-{DEPT}"]
-    assert errors == [("2025-广州市人民政府外事办公室", "quarantine", "data_test_failed")]
+    assert errors == [
+        ("2024-广州市教育局", "quarantine", "data_test_failed"),
+        ("2025-广州市人民政府外事办公室", "quarantine", "data_test_failed"),
+    ]
 
 
 def test_the_schedule_keys_runs_to_its_scheduled_year(env) -> None:  # type: ignore[no-untyped-def]
@@ -238,3 +263,24 @@ def test_the_schedule_keys_runs_to_its_scheduled_year(env) -> None:  # type: ign
     runs = result.run_requests or []
     assert sorted(r.partition_key for r in runs) == sorted(KEYS)
     assert all(r.run_key and r.run_key.endswith(":2031") for r in runs)
+
+
+def test_the_dbt_resource_skips_only_what_the_project_does_not_use() -> None:
+    """``DbtCli`` answers dagster-dbt's version question without running ``dbt --version``
+    (which also asks PyPI for the latest release) and builds no adapter in the run's
+    process; its answer is the version of the dbt the executable runs (asked of the
+    executable's own Python), and the methods it overrides are still dagster-dbt's."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from jixiao.defs.resources import DbtCli, resources
+
+    dbt = resources()["dbt"]
+    assert isinstance(dbt, DbtCli)
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource), f"dagster-dbt no longer has {name}: DbtCli overrides nothing"
+    interpreter = Path(dbt.dbt_executable).read_text(encoding="utf-8").splitlines()[0].removeprefix("#!")
+    asked = [interpreter, "-c", "from dbt.version import __version__; print(__version__)"]
+    assert subprocess.run(asked, capture_output=True, text=True, check=True).stdout.strip() == str(dbt._cli_version)
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None

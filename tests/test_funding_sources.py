@@ -260,7 +260,7 @@ def test_the_warehouse_models_carry_every_amount(samples_warehouse: Path) -> Non
 def test_the_compiled_models_and_tests_follow_the_list(samples_warehouse: Path) -> None:
     """The long-form funding has one branch per source, and the generic tests over the amounts
     (total = Σ sources, accepted source keys) were generated from the same list."""
-    manifest = samples_warehouse.parent / "build" / "dbt" / "target" / "manifest.json"
+    (manifest,) = (samples_warehouse.parent / "build" / "cli").glob("*/dbt/target/manifest.json")
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     long_form = nodes["model.jixiao.fct_project_funding_source"]["compiled_code"]
     branches = [b for b in re.findall(r"select (?:f\.)?funding_id, '(\w+)'", long_form) if b != "not_itemised"]

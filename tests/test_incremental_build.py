@@ -15,6 +15,7 @@ import pytest
 
 from jixiao.load.pipeline import LoadResult, run
 from jixiao.settings import Settings, load_settings
+from jixiao.warehouse.build import publish_build
 from tests.conftest import CORPUS
 from tests.support.digest import table_checksums
 
@@ -93,7 +94,7 @@ def test_a_load_recomputes_only_what_changed_and_equals_a_build_from_nothing(tmp
     changed = ["2025-" + WAIBAN, "2025-广州市教育局", "2024-广州市卫生健康委员会", "2025-广州市文化广电旅游局"]
     assert sorted(wh.changed) == sorted(changed)  # jiaoyu 2024 is only listed elsewhere: its rows stay
     # dbt recomputed those documents' departments, and no other
-    con = duckdb.connect(str(settings.build_dir / "cli" / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)  # (the build file itself, published)
     try:
         recomputed = {r[0] for r in con.execute("select department_id from intermediate.int_changed_departments").fetchall()}
         pending = con.execute("select count(*) from raw.raw_changes").fetchone()
@@ -132,7 +133,7 @@ def test_every_incremental_model_is_built_after_the_clearing(samples_warehouse: 
     it, and the intermediate models and the marts recomputed by department are all cleared by it."""
     import json
 
-    manifest = samples_warehouse.parent / "build" / "dbt" / "target" / "manifest.json"
+    (manifest,) = (samples_warehouse.parent / "build" / "cli").glob("*/dbt/target/manifest.json")
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     clearing = "model.jixiao.int_changed_departments"
     assert "clear_changed_departments" in str(nodes[clearing]["config"]["post-hook"])
@@ -172,13 +173,14 @@ def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Pat
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     first = run([_manifest(src, "first.yaml", ["keji_2023", "jiaoyu_2024"])], settings)
     assert first.warehouse is not None and first.warehouse.status == "built"
-    build = settings.build_dir / "cli" / "warehouse.duckdb"
+    (build,) = settings.build_dir.glob("cli/*/warehouse.duckdb")
     con = duckdb.connect(str(build))
     try:
         for table, column in MARKED.items():
             con.execute(f"update {table} set {column} = {column} || '·marked'")
     finally:
         con.close()
+    publish_build(build, settings.warehouse)  # the marked build is the one the next load starts from
 
     second = run([_manifest(src, "second.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])], settings)
     assert second.warehouse is not None and second.warehouse.status == "built" and not second.warehouse.full
@@ -193,3 +195,81 @@ def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Pat
             assert found.get("广州市教育局") is False, (table, found)  # its 2025 document added: recomputed
     finally:
         con.close()
+
+
+def _has_notes(path: Path) -> bool:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select count(*) from information_schema.tables where table_name = 'my_notes'").fetchone() == (1,)
+    finally:
+        con.close()
+
+
+HOLD = """
+import sys, time, duckdb
+from pathlib import Path
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from dim_document").fetchone()[0], flush=True)
+while not Path(sys.argv[2]).exists():
+    time.sleep(0.05)
+print(con.execute("select count(*) from dim_document").fetchone()[0], flush=True)
+"""
+
+
+def test_a_load_publishes_its_build_file_by_a_link_and_the_next_writes_the_other(tmp_path: Path) -> None:
+    """Publishing copies nothing: the published warehouse is the build file itself (one more
+    link), and the next load brings the builder's other file up to date. That other file is
+    set aside (its holders keep it) and made again from the last published one when a reader
+    still holds it open or someone wrote to it; the warehouse is still the one a build from
+    nothing makes."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    docs = ["keji_2023", "jiaoyu_2024", "jiaoyu_2025", "weijian_2024", "wenguang_2025"]
+    for doc in docs:
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    settings = load_settings().with_paths(data_dir=tmp_path / "data")
+    files = {slot: settings.build_dir / "cli" / slot / "warehouse.duckdb" for slot in ("a", "b")}
+
+    def inode(path: Path) -> int:
+        return os.stat(path).st_ino
+
+    def load(count: int) -> Path:
+        manifest = _manifest(src, f"load{count}.yaml", docs[:count])
+        result = run([manifest], settings)
+        assert result.warehouse is not None and result.warehouse.status == "built", result.warehouse
+        assert result.warehouse.full == (count == 1)  # every load after the first brought up to date
+        return manifest
+
+    load(1)
+    assert inode(settings.warehouse) == inode(files["a"]) and not files["b"].exists()
+    load(2)  # the other file: made from the published one, then brought up to date
+    assert inode(settings.warehouse) == inode(files["b"]) and os.stat(files["a"]).st_nlink == 1
+    first_a = inode(files["a"])
+    # a user writes into the published warehouse: that file is not built on again
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create table main.my_notes as select 1 as note")
+    con.close()
+    assert _has_notes(files["b"])
+    load(3)
+    assert inode(settings.warehouse) == inode(files["a"]) == first_a  # written in place: nobody held it
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", HOLD, str(settings.warehouse), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "3"  # it holds load 3's file
+        load(4)  # the file written to: set aside and made again (without the user's table)
+        assert inode(settings.warehouse) == inode(files["b"]) and not _has_notes(settings.warehouse)
+        # the file the reader holds: set aside (DuckDB would refuse to write it), the reader keeps it
+        manifest = load(5)
+        assert inode(settings.warehouse) == inode(files["a"])
+        stop.touch()
+        assert reader.stdout.readline().strip() == "3"
+    finally:
+        stop.touch()
+        reader.wait(30)
+    fresh = _from_nothing(settings, manifest, tmp_path / "fresh")
+    assert table_checksums(settings.warehouse) == table_checksums(fresh.warehouse.path)  # type: ignore[union-attr]

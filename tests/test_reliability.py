@@ -245,8 +245,8 @@ def test_sigkill_leaves_the_warehouse_as_it_was(tmp_path: Path, point: str) -> N
     env = {"JIXIAO_FAULT_PAUSE": point, "JIXIAO_FAULT_MARKER": str(marker)} if point != "dbt" else {}
     proc = _start_load(after, data, env)
     try:
-        if point == "dbt":  # dbt is running models
-            _wait_for(lambda: (data / "build" / "dbt" / "target" / "run").exists())
+        if point == "dbt":  # dbt is running models (in the second build file: the first is published)
+            _wait_for(lambda: (data / "build" / "cli" / "b" / "dbt" / "target" / "run").exists())
             time.sleep(0.5)
         else:
             _wait_for(marker.exists)

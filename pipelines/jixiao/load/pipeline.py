@@ -21,7 +21,7 @@ from ..sources.landing import Landing, open_landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
 from ..staging.schema import LOAD_ERRORS
-from ..staging.store import StagingStore, open_store, version_name
+from ..staging.store import StagedVersion, StagingStore, open_store, version_name
 from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
@@ -33,8 +33,10 @@ from ..warehouse.build import (
     clean_builds,
     clean_incoming,
     collect_inputs,
+    dbt_folder,
     mark_checked,
-    publish_copy,
+    prepare_build,
+    publish_build,
     published_fingerprint,
     published_quarantine,
     stage_raw,
@@ -67,6 +69,8 @@ class DocumentOutcome:
     sha256: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     tables: list[dict[str, Any]] | None = field(default=None, repr=False)  # the parsed tables, when parsed now
+    #: the document's current staged version after this step (None: failed; read again when needed)
+    staged: StagedVersion | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -206,6 +210,7 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     same_version = current is not None and current.version == version_name(fetched.sha256, PARSER_VERSION)
     if same_version and not force:
         ws.store.clear_error(entry.key)
+        out.staged = current
         return out
     # parsing the same version again (forced) keeps the time it was first parsed
     parsed_at = current.staged_at if same_version and current is not None else None
@@ -225,7 +230,7 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     try:
         rows, summary = staging_rows(tables, entry, fetched, parsed_at=parsed_at)
         meta = {"location": entry.location, "fetched_at": fetched.fetched_at, "staged_at": parsed_at}
-        ws.store.stage(entry.key, fetched.sha256, PARSER_VERSION, rows, meta)
+        out.staged = ws.store.stage(entry.key, fetched.sha256, PARSER_VERSION, rows, meta)
     except (OSError, ValueError) as exc:
         raise _fail(entry, ws, "stage", "stage_error", f"{exc.__class__.__name__}: {exc}") from exc
     out.timings["stage"] = time.perf_counter() - t2
@@ -291,9 +296,11 @@ def build_warehouse(
     force: bool = False,
     progress: Progress = _quiet,
     entries: list[Entry] | None = None,
+    versions: dict[str, StagedVersion] | None = None,
 ) -> WarehouseOutcome:
     """Bring the build up to date with the staged documents (only what changed is read and
-    recomputed; ``force`` builds it from nothing) and publish it, unless nothing changed
+    recomputed; ``force`` builds it from nothing; ``versions``: the current staged versions the
+    load has just read or staged, not read again) and publish it, unless nothing changed
     since the published one. Never leaves a half-built file in place of the published one.
 
     A document whose rows fail a blocking data test is quarantined: left out of the build,
@@ -305,7 +312,7 @@ def build_warehouse(
     with build_lock(settings.build_dir):
         clean_incoming(target)
         inputs: Inputs = collect_inputs(
-            ws.store, keys, errors, settings.dbt_project_dir, sources, settings.path_bases
+            ws.store, keys, errors, settings.dbt_project_dir, sources, settings.path_bases, known=versions
         )
         if not inputs.versions:
             return WarehouseOutcome(
@@ -315,12 +322,13 @@ def build_warehouse(
             # nothing changed: the documents quarantined last time still are
             return WarehouseOutcome("unchanged", target, quarantined=published_quarantine(target))
         clean_builds(settings.build_dir)
-        build = build_file(settings.build_dir, "cli")
+        build = build_file(settings.build_dir, "cli", published=target)
         timings: dict[str, float] = {}
         by_key = {e.key: e for e in listed}
         try:
             t0 = time.perf_counter()
             progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
+            prepare_build(build)  # the build file the published warehouse is not
             staged = stage_raw(build, inputs, full=force)
             counts = staged.counts
             timings["staging_db"] = time.perf_counter() - t0
@@ -328,7 +336,7 @@ def build_warehouse(
 
             def run_dbt(path: Path) -> DbtSummary:
                 progress("warehouse", {"step": "dbt"})
-                return run_dbt_build(settings.dbt_project_dir, path, settings.build_dir / "dbt")
+                return run_dbt_build(settings.dbt_project_dir, path, dbt_folder(path))
 
             summary, quarantined = check_build(build, run_dbt, lambda k, t: quarantine_row(k, t, by_key.get(k)))
             timings["dbt"] = time.perf_counter() - t1
@@ -352,7 +360,7 @@ def build_warehouse(
             timings["docs"] = time.perf_counter() - t2
             t3 = time.perf_counter()
             progress("warehouse", {"step": "publish"})
-            publish_copy(build, target)  # the build stays: the next load brings it up to date
+            publish_build(build, target)  # a link: the next load but one brings this file up to date
             if docs_page is not None:
                 publish_docs(docs_page, target)
             timings["publish"] = time.perf_counter() - t3
@@ -367,7 +375,7 @@ def build_warehouse(
 def _docs(settings: Settings, build: Path) -> tuple[Path | None, str | None]:
     """The build's documentation page, or why there is none (a warning: the data is good)."""
     try:
-        return generate_docs(settings.dbt_project_dir, build, settings.build_dir / "dbt"), None
+        return generate_docs(settings.dbt_project_dir, build, dbt_folder(build)), None
     except Exception as exc:  # dbt raises many kinds; the warehouse is published without docs
         return None, f"the documentation site was not generated ({exc.__class__.__name__}: {exc})"[:300]
 
@@ -422,7 +430,10 @@ def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Pr
             outcomes.append(outcome)
             progress("document", {"index": i, "total": len(entries), "outcome": outcome})
     errors = load_errors(entries, problems, broken, ws.store)
-    warehouse = build_warehouse(ws, [e.key for e in entries], errors, force=force, progress=progress, entries=entries)
+    versions = {o.key: o.staged for o in outcomes if o.staged is not None}  # (not read again)
+    warehouse = build_warehouse(
+        ws, [e.key for e in entries], errors, force=force, progress=progress, entries=entries, versions=versions
+    )
     for o in outcomes:
         if o.key in warehouse.quarantined:
             o.status, o.stage, o.kind = "failed", "quarantine", "data_test_failed"

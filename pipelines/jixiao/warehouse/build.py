@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -103,19 +103,24 @@ def collect_inputs(
     project_dir: Path,
     sources: Iterable[tuple[str, str, int, str]] = (),
     bases: Sequence[Path] = (),
+    known: Mapping[str, StagedVersion] | None = None,
 ) -> Inputs:
     """The current staged version of each document in ``keys``, and the load errors.
 
     ``sources`` says where this load lists each document: the warehouse records that, not
     the manifest a version was first staged from (the same load gives the same tables).
     Local paths in them and in the errors are recorded relative to ``bases``
-    (:func:`portable_path`)."""
+    (:func:`portable_path`). ``known``: current versions the caller has just read or
+    staged (this load's documents), not read again."""
     ordered = sorted(set(keys))
+    known = known or {}
+    unread = [k for k in ordered if k not in known]
     if isinstance(store, RemoteStagingStore):  # one small read per document: many at once
         with ThreadPoolExecutor(16) as pool:
-            found = list(pool.map(store.current, ordered))
+            read = dict(zip(unread, pool.map(store.current, unread), strict=True))
     else:
-        found = [store.current(k) for k in ordered]
+        read = {k: store.current(k) for k in unread}
+    found = [known[k] if k in known else read[k] for k in ordered]
     versions = tuple(v for v in found if v is not None)
     at = LOAD_ERRORS.column_names.index("source_location")
     errors = [(*e[:at], portable_path(e[at], bases), *e[at + 1 :]) for e in errors]
@@ -188,13 +193,115 @@ class Staged:
     full: bool
 
 
-def build_file(build_dir: Path, builder: str = "cli") -> Path:
-    """The file one builder (``cli`` for ``jixiao load``, ``dagster`` for the assets) keeps up
-    to date. The name stays the same from build to build (builds are serialized), so dbt sees
-    the same profile each time and parses only what changed."""
+#: Each builder keeps two build files, ``build/<builder>/a|b/warehouse.duckdb``. A load brings
+#: up to date the one the published warehouse is not, and publishes it by a hard link, not
+#: a copy (:func:`publish_build`): publishing takes the same time whatever the warehouse's
+#: size. The other stays as it was, for the readers still holding the load before.
+SLOTS = ("a", "b")
+#: each build file's size and modification time when this builder last published it
+SLOT_RECORD = "published.json"
+
+
+def build_file(build_dir: Path, builder: str = "cli", published: Path | None = None) -> Path:
+    """The build file one builder (``cli`` for ``jixiao load``, ``dagster`` for the assets)
+    brings up to date: of its two, one that is not the ``published`` warehouse; of two such,
+    the one built last. Each file's name stays the same from build to build, so dbt sees the
+    same profile each time and parses only what changed (each has its own dbt folder,
+    :func:`dbt_folder`)."""
     folder = build_dir / builder
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "warehouse.duckdb"
+    files = [folder / slot / "warehouse.duckdb" for slot in SLOTS]
+    taken = _file_id(published) if published is not None else None
+    free = [f for f in files if taken is None or _file_id(f) != taken]
+    built = [f for f in free if f.exists()]
+    return max(built, key=lambda f: f.stat().st_mtime_ns) if built else free[0]
+
+
+def dbt_folder(build: Path) -> Path:
+    """dbt's target and log folders for one build file (kept, so dbt parses only what changed)."""
+    return build.parent / "dbt"
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _other(build: Path) -> Path:
+    slot = build.parent.name
+    other = SLOTS[1 - SLOTS.index(slot)] if slot in SLOTS else SLOTS[0]
+    return build.parent.parent / other / build.name
+
+
+def _records(build: Path) -> dict[str, list[int]]:
+    try:
+        found = json.loads((build.parent.parent / SLOT_RECORD).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _state(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _remember(build: Path, published: bool) -> None:
+    """Record (or, as writing starts, forget) the state ``build`` is published in."""
+    records = _records(build)
+    state = _state(build) if published else None
+    if state:
+        records[build.parent.name] = state
+    else:
+        records.pop(build.parent.name, None)
+    build.parent.parent.mkdir(parents=True, exist_ok=True)
+    storage.write_json(build.parent.parent / SLOT_RECORD, records)
+
+
+def _held_open(path: Path) -> bool:
+    """Whether another process holds the DuckDB file open (a reader of a load published
+    before): DuckDB locks the files it opens, and refuses to write one a reader holds."""
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.IOException as exc:
+        return "lock" in str(exc).lower()
+    except duckdb.Error:
+        return False  # not a usable file: the basis check rebuilds it
+    return False
+
+
+def prepare_build(build: Path) -> str:
+    """Make ``build`` (from :func:`build_file`) fit to be written, and say what was done. A
+    file written by someone else since it was published (its size or time changed), or one a
+    reader still holds open (it was published two loads ago), is set aside: its readers keep
+    it, and the build starts again as a copy of the other file (the load published last), as
+    a build file never made does; with neither, it is built from nothing."""
+    build.parent.mkdir(parents=True, exist_ok=True)
+    recorded = _records(build).get(build.parent.name)
+    done = "kept"
+    if build.exists() and ((recorded and _state(build) != recorded) or _held_open(build)):
+        remove_build(build)  # (an open reader keeps reading its file)
+        done = "set aside"
+    if not build.exists():
+        other = _other(build)
+        good = _records(other).get(other.parent.name)
+        if good and _state(other) == good:
+            incoming = build.with_name(f".{build.name}.{uuid.uuid4().hex[:8]}.incoming")
+            try:
+                shutil.copyfile(other, incoming)
+                os.replace(incoming, build)
+            finally:
+                incoming.unlink(missing_ok=True)
+            done = "copied from the last published build"
+        else:
+            done = "new"
+    _remember(build, published=False)  # being written: not the file published any more
+    return done
 
 
 def remove_build(path: Path) -> None:
@@ -414,11 +521,33 @@ def publish_copy(build: Path, target: Path) -> None:
         staged.unlink(missing_ok=True)
 
 
+def publish_build(build: Path, target: Path) -> str:
+    """Publish a checked build file: a hard link to it beside ``target``, renamed into place
+    (readers holding the old file keep reading it; new readers see the new one), so that
+    publishing copies nothing. Where a link cannot be made (another filesystem), a copy is.
+    Returns how it was published (``linked`` or ``copied``)."""
+    _checkpoint(build)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remember(build, published=True)
+    staged = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.incoming")
+    try:
+        try:
+            os.link(build, staged)
+        except OSError:
+            publish_copy(build, target)
+            return "copied"
+        _replace(staged, target)
+    finally:
+        staged.unlink(missing_ok=True)
+    return "linked"
+
+
 def clean_builds(build_dir: Path) -> None:
-    """Remove build files of earlier versions (one per build, named ``warehouse-<id>``)."""
+    """Remove build files of earlier versions: one per build (``warehouse-<id>``), then one
+    per builder (``<builder>/warehouse.duckdb``, before there were two)."""
     if not build_dir.exists():
         return
-    for f in build_dir.glob("warehouse-*.duckdb*"):
+    for f in [*build_dir.glob("warehouse-*.duckdb*"), *build_dir.glob("*/warehouse.duckdb*")]:
         f.unlink(missing_ok=True)
 
 
@@ -549,16 +678,16 @@ def quarantine(build: Path, culprits: dict[str, str], rows: list[tuple[Any, ...]
 CHECKED_TABLE = f"{META_SCHEMA}.build_check"
 
 
-def check_build(
-    build: Path,
-    run_dbt: Callable[[Path], DbtSummary],
-    error_row_for: Callable[[str, str], tuple[Any, ...]],
-    rounds: int = 3,
-) -> tuple[DbtSummary, dict[str, str]]:
-    """``dbt build`` on ``build``; while blocking tests fail because of some documents'
-    rows, those documents are quarantined (taken out, with a load-error row each) and dbt
-    builds again. Returns the last summary and the quarantined documents with their test."""
-    summary = run_dbt(build)
+def checking(
+    build: Path, error_row_for: Callable[[str, str], tuple[Any, ...]], rounds: int = 3
+) -> Generator[Path, DbtSummary, tuple[DbtSummary, dict[str, str]]]:
+    """The rounds of checking ``build``, as a generator its driver runs ``dbt build`` for:
+    it yields the file to build, is sent the summary of that build, and returns the last
+    summary and the quarantined documents with their test. While blocking tests fail because
+    of some documents' rows, those documents are quarantined (taken out, with a load-error
+    row each) and dbt builds again. :func:`check_build` drives it with a plain function; the
+    Dagster asset with a dbt invocation whose events it reports as they come."""
+    summary = yield build
     quarantined: dict[str, str] = {}
     for _ in range(rounds):  # each round leaves out the documents the failures lead to
         if summary.errors or not summary.blocking:
@@ -568,8 +697,25 @@ def check_build(
             break
         quarantine(build, culprits, [error_row_for(k, t) for k, t in sorted(culprits.items())])
         quarantined |= culprits
-        summary = run_dbt(build)
+        summary = yield build
     return summary, quarantined
+
+
+def check_build(
+    build: Path,
+    run_dbt: Callable[[Path], DbtSummary],
+    error_row_for: Callable[[str, str], tuple[Any, ...]],
+    rounds: int = 3,
+) -> tuple[DbtSummary, dict[str, str]]:
+    """``dbt build`` on ``build`` (``run_dbt``), with quarantine (:func:`checking`). Returns
+    the last summary and the quarantined documents with their test."""
+    steps = checking(build, error_row_for, rounds)
+    path = next(steps)
+    while True:
+        try:
+            path = steps.send(run_dbt(path))
+        except StopIteration as done:
+            return done.value
 
 
 def build_problems(summary: DbtSummary) -> list[str]:

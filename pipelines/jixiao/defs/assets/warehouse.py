@@ -13,7 +13,7 @@ library functions, so that both publish the same warehouse:
 
 import fcntl
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,11 @@ from ...staging.schema import ALL_TABLES
 from ...warehouse.build import (
     build_lock,
     build_problems,
-    check_build,
+    checking,
     collect_inputs,
     mark_checked,
-    publish_copy,
+    prepare_build,
+    publish_build,
     stage_raw,
     unchecked_reason,
 )
@@ -79,10 +80,12 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
             ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources, settings.path_bases
         )
         path = jixiao.build_path()
+        prepared = prepare_build(path)
         staged = stage_raw(path, inputs)
     how = "from nothing" if staged.full else f"{len(staged.changed)} changed"
     context.log.info(
-        f"staged {len(inputs.versions)} documents ({how}) and {len(inputs.errors)} load errors into {path}"
+        f"staged {len(inputs.versions)} documents ({how}) and {len(inputs.errors)} load errors into {path} "
+        f"({prepared})"
     )
     for table in ALL_TABLES:
         yield dg.MaterializeResult(
@@ -193,23 +196,36 @@ def build_and_check(
     manifest: Mapping[str, Any],
     translator: DagsterDbtTranslator,
 ) -> Iterator[Any]:
-    """``dbt build`` on the build file, with quarantine; the events of the last build are
-    reported. The build is marked checked only when every model and test ran and passed."""
+    """``dbt build`` on the build file, with quarantine (``checking``). Each model's
+    materialization and each test's check result is reported as dbt finishes it (the run's
+    event log is written while dbt works, not after); a failing check is held back until the
+    end, since a round after a quarantine may pass it: each is reported once, with its last
+    result. The build is marked checked only when every model and test ran and passed."""
     build, target = jixiao.build_path(), jixiao.dbt_target()
     if not build.exists():
         raise dg.Failure(f"there is no build at {build}: materialize the raw tables first", allow_retries=False)
-    events: list[Any] = []
+    reported: set[Any] = set()
+    failing: dict[Any, Any] = {}
 
-    def run(path: Path) -> DbtSummary:
+    def run(path: Path) -> Generator[Any, None, DbtSummary]:
         invocation = dbt.cli(
-            ["build", "--vars", database_vars(path)],
+            # dbt's own log file only for warnings: dagster-dbt reads the events from dbt's
+            # output, and a debug-level file (every statement, 14 MB a build) costs a second
+            ["build", "--vars", database_vars(path), "--log-level-file", "warn"],
             context=context,
             manifest=manifest,
             dagster_dbt_translator=translator,
             raise_on_error=False,
             target_path=target,
         )
-        events[:] = list(invocation.stream())
+        for event in invocation.stream():
+            key = _reported_as(event)
+            if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                failing[key] = event  # reported at the end, unless a later round passes it
+            elif key is None or key not in reported:
+                failing.pop(key, None)
+                reported.add(key)
+                yield event
         return summary_from_artifacts(target)
 
     entries: dict[str, Any] = {}
@@ -220,8 +236,16 @@ def build_and_check(
         return quarantine_row(key, test, entries.get(key))
 
     with jixiao.sharing(), build_lock(jixiao.settings().build_dir):
-        summary, quarantined = check_build(build, run, error_row)
-        yield from events
+        rounds = checking(build, error_row)
+        path = next(rounds)
+        while True:
+            summary = yield from run(path)
+            try:
+                path = rounds.send(summary)
+            except StopIteration as done:
+                summary, quarantined = done.value
+                break
+        yield from failing.values()
         problems = build_problems(summary)
         if problems:
             raise dg.Failure(
@@ -232,6 +256,18 @@ def build_and_check(
         for key, test in quarantined.items():
             context.log.warning(f"{key}: {QUARANTINE_MESSAGE}{test}")
         mark_checked(build, quarantined)  # the whole project ran (the asset cannot be subset)
+
+
+def _reported_as(event: Any) -> tuple[Any, ...] | None:
+    """What an event of dbt's reports, so that a round after a quarantine does not report it
+    twice (None: an observation, reported each time)."""
+    if isinstance(event, dg.Output):
+        return ("output", event.output_name)
+    if isinstance(event, dg.AssetCheckResult):
+        return ("check", event.asset_key, event.check_name)
+    if isinstance(event, dg.AssetMaterialization):
+        return ("materialization", event.asset_key)
+    return None
 
 
 @cache
@@ -251,7 +287,7 @@ def warehouse() -> dg.AssetsDefinition:
             )
         ],
         description=(
-            "The published warehouse: the checked build copied into place in one rename (readers see whole "
+            "The published warehouse: the checked build linked into place in one rename (readers see whole "
             "loads). Refuses a build dbt has not built and tested as a whole since its raw tables were staged."
         ),
     )
@@ -267,7 +303,7 @@ def warehouse() -> dg.AssetsDefinition:
                 docs = generate_docs(settings.dbt_project_dir, build, jixiao.dbt_target().parent)
             except Exception as exc:  # the data is good: published without docs, and said so
                 context.log.warning(f"the documentation site was not generated: {exc}")
-            publish_copy(build, settings.warehouse)
+            published = publish_build(build, settings.warehouse)
             if docs is not None:
                 docs = publish_docs(docs, settings.warehouse)
         with jixiao.published() as con:
@@ -284,6 +320,7 @@ def warehouse() -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(settings.warehouse)),
+                "published_by": published,  # linked (the build file itself) or copied (another filesystem)
                 "docs": dg.MetadataValue.path(str(docs)) if docs else "not generated",
                 "bytes": settings.warehouse.stat().st_size,
                 "documents": documents,
