@@ -275,22 +275,49 @@ def _held_open(path: Path) -> bool:
     return False
 
 
+#: A build file this many documents behind the last published one is made again as a copy of
+#: it rather than brought up to date (after a large load, the next small one would otherwise
+#: read and recompute every document of the large one again).
+CATCH_UP = 100
+
+
+def _lag(build: Path, other: Path) -> int:
+    """How many documents' staged versions differ between two build files."""
+    con = duckdb.connect()
+    try:
+        for name, path in (("this", build), ("other", other)):
+            con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {name} (READ_ONLY)")
+        row = con.execute(
+            f"SELECT count(*) FROM this.{VERSIONS_TABLE} AS t FULL JOIN other.{VERSIONS_TABLE} AS o "
+            "USING (document_key) WHERE t.version IS DISTINCT FROM o.version"
+        ).fetchone()
+    except duckdb.Error:
+        return CATCH_UP + 1  # unreadable: made again
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
 def prepare_build(build: Path) -> str:
     """Make ``build`` (from :func:`build_file`) fit to be written, and say what was done. A
     file written by someone else since it was published (its size or time changed), or one a
     reader still holds open (it was published two loads ago), is set aside: its readers keep
     it, and the build starts again as a copy of the other file (the load published last), as
-    a build file never made does; with neither, it is built from nothing."""
+    a build file never made does, and one more than :data:`CATCH_UP` documents behind it;
+    with no other file, it is built from nothing."""
     build.parent.mkdir(parents=True, exist_ok=True)
     recorded = _records(build).get(build.parent.name)
+    other = _other(build)
+    good = _records(other).get(other.parent.name)
+    good = good if good and _state(other) == good else None
     done = "kept"
-    if build.exists() and ((recorded and _state(build) != recorded) or _held_open(build)):
+    if build.exists() and (
+        (recorded and _state(build) != recorded) or _held_open(build) or (good and _lag(build, other) > CATCH_UP)
+    ):
         remove_build(build)  # (an open reader keeps reading its file)
         done = "set aside"
     if not build.exists():
-        other = _other(build)
-        good = _records(other).get(other.parent.name)
-        if good and _state(other) == good:
+        if good:
             incoming = build.with_name(f".{build.name}.{uuid.uuid4().hex[:8]}.incoming")
             try:
                 shutil.copyfile(other, incoming)
