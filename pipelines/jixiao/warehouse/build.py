@@ -1,15 +1,17 @@
 """Building a warehouse file from the staged documents, and publishing it.
 
-Each builder (``jixiao load``, the Dagster assets) keeps one build file under ``build/`` and
-brings it up to date: the raw tables take the staged Parquet of the documents that changed
-since the last build (added, staged again, removed, or listed elsewhere), in one
-transaction, and list them in ``raw_changes``; dbt's incremental models, intermediate and
-marts alike, recompute only those documents' departments (``dbt_project/macros/incremental.sql``).
-A build whose dbt project, parser or staging schema differs from the file's starts a new file
-(a full build), as does ``force``. Once dbt has built and tested every model, the
-file is copied beside the published one and renamed over it in one step: readers holding
-the old file keep reading it; a crash before the rename leaves the published file as it was;
-a crash during a build leaves the changes listed, and the next build finishes them.
+Each builder (``jixiao load``, the Dagster assets) keeps two build files under
+``build/<builder>/`` and brings up to date the one the published warehouse is not
+(:func:`build_file`, :func:`prepare_build`): the raw tables take the staged Parquet of the
+documents that changed since that file was built (added, staged again, removed, or listed
+elsewhere), in one transaction, and list them in ``raw_changes``; dbt's incremental models,
+intermediate and marts alike, recompute only those documents' departments
+(``dbt_project/macros/incremental.sql``). A build whose dbt project, parser or staging schema
+differs from the file's starts a new file (a full build), as does ``force``. Once dbt has
+built and tested every model, the file is linked beside the published one and the link
+renamed over it in one step (:func:`publish_build`; nothing is copied): readers holding the
+old file keep reading it; a crash before the rename leaves the published file as it was; a
+crash during a build leaves the changes listed, and the next build finishes them.
 """
 
 from __future__ import annotations
@@ -306,6 +308,8 @@ def prepare_build(build: Path) -> str:
     a build file never made does, and one more than :data:`CATCH_UP` documents behind it;
     with no other file, it is built from nothing."""
     build.parent.mkdir(parents=True, exist_ok=True)
+    for stray in build.parent.glob(f".{build.name}.*.incoming"):  # a copy a killed load left
+        stray.unlink(missing_ok=True)
     recorded = _records(build).get(build.parent.name)
     other = _other(build)
     good = _records(other).get(other.parent.name)
@@ -571,11 +575,13 @@ def publish_build(build: Path, target: Path) -> str:
 
 def clean_builds(build_dir: Path) -> None:
     """Remove build files of earlier versions: one per build (``warehouse-<id>``), then one
-    per builder (``<builder>/warehouse.duckdb``, before there were two)."""
+    per builder (``<builder>/warehouse.duckdb``, before there were two) with its dbt folders."""
     if not build_dir.exists():
         return
     for f in [*build_dir.glob("warehouse-*.duckdb*"), *build_dir.glob("*/warehouse.duckdb*")]:
         f.unlink(missing_ok=True)
+    for folder in [build_dir / "dbt", *build_dir.glob("*/target"), *build_dir.glob("*/logs")]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

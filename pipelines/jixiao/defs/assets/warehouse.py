@@ -28,6 +28,7 @@ from ...warehouse.build import (
     build_lock,
     build_problems,
     checking,
+    clean_builds,
     collect_inputs,
     mark_checked,
     prepare_build,
@@ -79,6 +80,7 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
         inputs = collect_inputs(
             ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources, settings.path_bases
         )
+        clean_builds(settings.build_dir)
         path = jixiao.build_path()
         prepared = prepare_build(path)
         staged = stage_raw(path, inputs)
