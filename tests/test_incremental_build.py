@@ -281,3 +281,29 @@ def test_a_load_publishes_its_build_file_by_a_link_and_the_next_writes_the_other
     assert build.prepare_build(files["b"]) == "kept"
     monkeypatch.setattr(build, "CATCH_UP", 0)
     assert build.prepare_build(files["b"]) == "copied from the last published build"
+
+
+def test_where_no_link_can_be_made_the_build_is_copied(samples_warehouse: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warehouse on another filesystem than the build (``os.link`` fails: EXDEV) is published
+    as before, by a copy renamed into place; the build file stays the builder's own."""
+    import errno
+    import os
+
+    from jixiao.warehouse import build
+
+    slot = tmp_path / "build" / "cli" / "a" / "warehouse.duckdb"
+    slot.parent.mkdir(parents=True)
+    shutil.copyfile(samples_warehouse, slot)
+
+    def cross_device(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    target = tmp_path / "elsewhere" / "warehouse.duckdb"
+    assert build.publish_build(slot, target) == "copied"
+    assert os.stat(target).st_ino != os.stat(slot).st_ino
+    assert table_checksums(target) == table_checksums(slot)
+    # the next load writes the same file again: the published one is a copy of it
+    assert build.build_file(tmp_path / "build", "cli", published=target) == slot
+    assert build.prepare_build(slot) == "kept"
