@@ -27,6 +27,7 @@ from jixiao.staging.store import StagingStore
 from tests.conftest import CORPUS, ROOT
 from tests.support.http_server import serve
 from tests.support.pdfs import deflate_bomb
+from tests.support.staged import null_disclosed
 
 PDF = (CORPUS / "keji_2023.pdf").read_bytes()
 FAST = Limits(http_timeout=1.0, http_retries=0, http_backoff=0.01, max_bytes=2_000_000)
@@ -280,14 +281,7 @@ def test_a_bad_row_in_one_document_does_not_hold_the_others_hostage(tmp_path: Pa
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     assert run([manifest], settings).warehouse.status == "built"  # type: ignore[union-attr]
     # one staged row turns bad (what a parser bug would leave): a null where a blocking test wants a value
-    staged = StagingStore(settings.staging_dir).current("2024-广州市教育局")
-    assert staged is not None
-    rows = staged.path / "raw_funding_rows.parquet"
-    con = duckdb.connect()
-    con.execute(f"create table t as select * from read_parquet('{rows}')")
-    con.execute("update t set disclosed = null where row_number = 2")
-    con.execute(f"copy t to '{rows}' (format parquet)")
-    con.close()
+    null_disclosed(settings.staging_dir, "2024-广州市教育局")
     # rebuild from staging as it stands (a forced load would parse the document again)
     keys = ["2023-广州市科学技术局", "2024-广州市教育局"]
     wh = build_warehouse(Workspace.open(settings), keys, [], force=True)

@@ -18,6 +18,7 @@ import pytest
 from jixiao.staging.store import StagingStore
 from tests.conftest import BAD, CORPUS
 from tests.support.digest import table_checksums
+from tests.support.staged import null_disclosed
 
 DEPT = "中共广州市委外事工作委员会办公室"
 KEYS = [f"2024-{DEPT}", f"2025-{DEPT}", "2025-广州市文化广电旅游局"]
@@ -169,7 +170,6 @@ def test_a_batch_reports_each_document_as_its_own_partition(env) -> None:  # typ
     own; those that succeed are materialized as their partitions, the one that fails is named
     and its partition alone is not materialized."""
     definitions, _, folder = env
-    from jixiao.staging.store import StagingStore
 
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("documents", KEYS)
@@ -220,14 +220,7 @@ def test_a_document_failing_a_blocking_test_is_quarantined_in_dagster_too(tmp_pa
         for key in keys:
             assert ingest.execute_in_process(partition_key=key, instance=instance).success
         # one staged row turns bad (what a parser bug would leave): not_null_stg_funding_rows_disclosed fails
-        staged = StagingStore(tmp_path / "data" / "staging").current("2024-广州市教育局")
-        assert staged is not None
-        rows = staged.path / "raw_funding_rows.parquet"
-        con = duckdb.connect()
-        con.execute(f"create table t as select * from read_parquet('{rows}')")
-        con.execute("update t set disclosed = null where row_number = 2")
-        con.execute(f"copy t to '{rows}' (format parquet)")
-        con.close()
+        null_disclosed(tmp_path / "data" / "staging", "2024-广州市教育局")
         build = definitions.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
         assert build.success
         # dbt built twice (before and after the quarantine): each check is reported once, with
