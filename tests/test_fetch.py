@@ -134,3 +134,42 @@ def test_an_untouched_local_file_is_not_read_again(tmp_path: Path, monkeypatch: 
     # the landed copy gone: read again
     landing.path_for(changed.sha256).unlink()
     fetch(entry(path=src), landing, FAST)
+
+
+def test_a_load_hands_only_what_has_work_to_its_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load settles untouched, already staged documents in its own thread; only a changed or
+    new one is ingested (fetched, parsed, staged) by its pool."""
+    from jixiao.load import pipeline
+    from jixiao.settings import load_settings
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("keji_2023", "jiaoyu_2024"):
+        (src / f"{name}.pdf").write_bytes((CORPUS / f"{name}.pdf").read_bytes())
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "documents:\n"
+        "  - {department: 广州市科学技术局, year: 2023, path: src/keji_2023.pdf}\n"
+        "  - {department: 广州市教育局, year: 2024, path: src/jiaoyu_2024.pdf}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings().with_paths(data_dir=tmp_path / "data")
+    assert {d.status for d in pipeline.run([manifest], settings).documents} == {"loaded"}
+    ingested: list[str] = []
+    real_ingest = pipeline.ingest
+
+    def counting(entry: Entry, ws: pipeline.Workspace, *, force: bool = False) -> pipeline.DocumentOutcome:
+        ingested.append(entry.key)
+        return real_ingest(entry, ws, force=force)
+
+    monkeypatch.setattr(pipeline, "ingest", counting)
+    again = pipeline.run([manifest], settings)
+    assert ingested == [] and {d.status for d in again.documents} == {"unchanged"}
+    assert again.warehouse is not None and again.warehouse.status == "unchanged"
+    jiaoyu = src / "jiaoyu_2024.pdf"
+    jiaoyu.write_bytes(jiaoyu.read_bytes() + b"\n% revised\n")  # new bytes: fetched and parsed again
+    third = pipeline.run([manifest], settings)
+    assert ingested == ["2024-广州市教育局"]
+    assert [d.status for d in third.documents] == ["unchanged", "loaded"]
+    pipeline.run([manifest], settings, force=True)  # --force: everything through the pool
+    assert sorted(ingested[1:]) == ["2023-广州市科学技术局", "2024-广州市教育局"]

@@ -115,3 +115,13 @@ def test_long_layout_level_cells() -> None:
     assert normalize_levels("产出指标", "数量") == ("产出指标", "数量指标")
     assert normalize_levels(None, "时效指标") == ("产出指标", "时效指标")
     assert normalize_levels("效益指标", "其他") == ("效益指标", "其他")
+
+
+def test_a_number_too_large_for_a_target_is_none() -> None:
+    """A 29-digit number is read whole (it once overflowed the default decimal precision); one
+    the warehouse's DECIMAL(38, 4) cannot hold, whether printed or multiplied out by 亿, is no
+    measurable target."""
+    t = parse_target("10000000000000000000000000000")
+    assert (t.op, t.value) == ("=", Decimal(10) ** 28)
+    assert parse_target("1" + "0" * 34).value is None
+    assert parse_target("≥1" + "0" * 30 + "亿元").value is None

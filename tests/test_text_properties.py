@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jixiao.parser.categories import normalize_levels, read_category
@@ -95,10 +95,12 @@ def test_indicator_cells_never_fail(text: str) -> None:
 
 @settings(max_examples=600, deadline=None)
 @given(cell_text)
+@example("10000000000000000000000000000")  # 29 digits: once beyond the default decimal precision
 def test_targets_never_fail(text: str) -> None:
     t = parse_target(text)
     if t.value is not None:
         assert t.value.is_finite()
+        assert abs(t.value) < Decimal(10) ** 34  # what the warehouse's DECIMAL(38, 4) holds
 
 
 @settings(max_examples=400, deadline=None)

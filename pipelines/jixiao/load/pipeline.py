@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any
 from ..parser import PARSER_VERSION
 from ..parser.errors import ParseError
 from ..settings import Settings
-from ..sources.fetch import Fetched, FetchError, fetch
+from ..sources.fetch import Fetched, FetchError, fetch, landed_unchanged
 from ..sources.landing import Landing, open_landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
@@ -205,13 +205,11 @@ def fetch_document(entry: Entry, ws: Workspace, *, force: bool = False) -> Fetch
 def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
     """Parse a fetched document and stage its rows, unless this very document was
     already parsed by this parser version; raises :class:`StepFailed`."""
+    if not force and (done := already_staged(entry, fetched, ws)) is not None:
+        return done
     out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
     current = ws.store.current(entry.key)
     same_version = current is not None and current.version == version_name(fetched.sha256, PARSER_VERSION)
-    if same_version and not force:
-        ws.store.clear_error(entry.key)
-        out.staged = current
-        return out
     # parsing the same version again (forced) keeps the time it was first parsed
     parsed_at = current.staged_at if same_version and current is not None else None
     parsed_at = parsed_at or datetime.now(UTC).isoformat(timespec="seconds")
@@ -240,6 +238,30 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     out.reconciled, out.warnings = summary.reconciled, summary.warnings
     out.tables = tables
     return out
+
+
+def already_staged(entry: Entry, fetched: Fetched, ws: Workspace) -> DocumentOutcome | None:
+    """The outcome of a fetched document whose current staged version is this parser's
+    reading of these bytes: nothing to do. None: parse and stage it."""
+    current = ws.store.current(entry.key)
+    if current is None or current.version != version_name(fetched.sha256, PARSER_VERSION):
+        return None
+    ws.store.clear_error(entry.key)
+    return DocumentOutcome(
+        entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256, staged=current
+    )
+
+
+def settled(entry: Entry, ws: Workspace) -> DocumentOutcome | None:
+    """The outcome of a document with nothing to do — a local file untouched since it landed,
+    already staged by this parser — found with a few stats and two small reads. A load checks
+    its documents this way in its own thread and hands only the others to its pool (for
+    10,000 listed documents: 1.1 s rather than 1.9 s through two threads). None: ingest it."""
+    try:
+        fetched = landed_unchanged(entry, ws.landing)
+        return already_staged(entry, fetched, ws) if fetched is not None else None
+    except (OSError, ValueError):
+        return None  # ingest says what is wrong
 
 
 def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
@@ -424,9 +446,12 @@ def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Pr
     )
     with parsers, ThreadPoolExecutor(max_workers=workers) as pool:
         ws = Workspace.open(settings, parsers)
-        futures = [pool.submit(ingest, e, ws, force=force) for e in entries]
-        for i, fut in enumerate(futures, start=1):
-            outcome = fut.result()
+        pending: list[DocumentOutcome | Future[DocumentOutcome]] = []
+        for e in entries:  # what has nothing to do is settled here; the rest goes to the pool
+            done = None if force else settled(e, ws)
+            pending.append(done if done is not None else pool.submit(ingest, e, ws, force=force))
+        for i, item in enumerate(pending, start=1):
+            outcome = item if isinstance(item, DocumentOutcome) else item.result()
             outcomes.append(outcome)
             progress("document", {"index": i, "total": len(entries), "outcome": outcome})
     errors = load_errors(entries, problems, broken, ws.store)

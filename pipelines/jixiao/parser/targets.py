@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 # Words before the number, longest first (不低于 must win over 低于).
 _PREFIX_OPS: tuple[tuple[str, str], ...] = (
@@ -245,13 +245,25 @@ def parse_target(text: str | None) -> Target:
                 break
     if op is None:
         op = "="
-    return Target(op, _canonical(value), _printed(text, unit))
+    return _target(op, value, _printed(text, unit))
+
+
+#: Targets the warehouse holds (``target_value`` is DECIMAL(38, 4)): a printed number this
+#: large is no measurable target (a code, a serial number), and is read as none.
+TOO_LARGE = Decimal(10) ** 34
+
+
+def _target(op: str | None, value: Decimal, unit: str | None) -> Target:
+    if abs(value) >= TOO_LARGE:
+        return NO_TARGET
+    return Target(op, _canonical(value), unit)
 
 
 def _canonical(value: Decimal) -> Decimal:
     """Drop a fractional part of zeros that multiplying out 万/亿 left (``600000.0``)."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+        # (with the digits it needs: a 29-digit integer is beyond the default 28)
+        return value.quantize(Decimal(1), context=Context(prec=max(28, value.adjusted() + 1)))
     return value.normalize()
 
 
@@ -316,4 +328,4 @@ def combine_target(value_text: str | None, nature: str | None = None, unit: str 
         # the value carries its own unit: trust what is printed beside the number
         return Target(op, own.value, own.unit)
     scale, rest = _unit_scale(unit)
-    return Target(op, _canonical(own.value * scale), rest)
+    return _target(op, own.value * scale, rest)

@@ -54,19 +54,17 @@ def fetch(
 ) -> Fetched:
     """Fetch ``entry`` into ``landing``; raises :class:`FetchError`.
 
-    A local file untouched since its last fetch (:meth:`Landing.unchanged`) is not read
+    A local file untouched since its last fetch (:func:`landed_unchanged`) is not read
     again, unless ``reread``: a load of 10,000 listed files then reads only the new ones."""
     source: list[int] | None = None
     if entry.url is not None:
         hasher = _download(entry.url, landing, limits, sleep)
     else:
         assert entry.path is not None
+        if not reread and (landed := landed_unchanged(entry, landing)) is not None:
+            return landed
         with contextlib.suppress(OSError):
             source = file_state(entry.path.stat())
-        if source is not None and not reread:
-            found = landing.unchanged(entry.key, entry.location, source)
-            if found is not None and (not entry.sha256 or found["sha256"] == entry.sha256):
-                return _from_pointer(entry.key, found, landing)
         hasher = _copy(entry.path, landing, limits)
     sha = hasher.hexdigest()
     if hasher.size == 0:
@@ -86,6 +84,22 @@ def fetch(
     path = landing.commit(hasher)
     at = landing.record(entry.key, entry.location, sha, hasher.size, source)
     return Fetched(entry.key, entry.location, sha, path, hasher.size, at)
+
+
+def landed_unchanged(entry: Entry, landing: Landing) -> Fetched | None:
+    """The last fetch of a local file untouched since then (:meth:`Landing.unchanged`: the same
+    size, inode and times, its copy still landed, the manifest's checksum if it gives one):
+    what fetching it again would give, found without reading it. None: fetch it."""
+    if entry.path is None:
+        return None
+    try:
+        source = file_state(entry.path.stat())
+    except OSError:
+        return None
+    found = landing.unchanged(entry.key, entry.location, source)
+    if found is None or (entry.sha256 and found["sha256"] != entry.sha256):
+        return None
+    return _from_pointer(entry.key, found, landing)
 
 
 def last_fetched(key: str, landing: Landing) -> Fetched | None:
