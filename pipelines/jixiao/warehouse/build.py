@@ -301,7 +301,8 @@ def _lag(build: Path, other: Path) -> int:
 
 
 def prepare_build(build: Path) -> str:
-    """Make ``build`` (from :func:`build_file`) fit to be written, and say what was done. A
+    """Make ``build`` (from :func:`build_file`) fit to be written, and say what was done
+    (``kept``, ``copied from the last published build`` or ``new``). A
     file written by someone else since it was published (its size or time changed), or one a
     reader still holds open (it was published two loads ago), is set aside: its readers keep
     it, and the build starts again as a copy of the other file (the load published last), as
@@ -319,7 +320,6 @@ def prepare_build(build: Path) -> str:
         (recorded and _state(build) != recorded) or _held_open(build) or (good and _lag(build, other) > CATCH_UP)
     ):
         remove_build(build)  # (an open reader keeps reading its file)
-        done = "set aside"
     if not build.exists():
         if good:
             incoming = build.with_name(f".{build.name}.{uuid.uuid4().hex[:8]}.incoming")
