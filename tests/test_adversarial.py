@@ -27,6 +27,7 @@ from jixiao.staging.store import StagingStore
 from tests.conftest import CORPUS, ROOT
 from tests.support.http_server import serve
 from tests.support.pdfs import deflate_bomb
+from tests.support.sources import corpus_manifest
 from tests.support.staged import null_disclosed
 
 PDF = (CORPUS / "keji_2023.pdf").read_bytes()
@@ -203,20 +204,8 @@ def test_cpu_time_is_limited_by_the_os() -> None:
 # ---------------------------------------------------------------- loads
 
 
-def _manifest(folder: Path, *docs: tuple[str, int, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = ["documents:"]
-    for department, year, name in docs:
-        if not (folder / name).exists():
-            shutil.copy(CORPUS / name, folder / name)
-        lines.append(f"  - {{department: {department}, year: {year}, path: {name}}}")
-    path = folder / "m.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def test_two_loads_do_not_run_at_once(tmp_path: Path) -> None:
-    manifest = _manifest(tmp_path / "sources", ("广州市科学技术局", 2023, "keji_2023.pdf"))
+    manifest = corpus_manifest(tmp_path / "sources", ("广州市科学技术局", 2023, "keji_2023.pdf"))
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     with hold(settings.data_dir, what="another load"):
         with pytest.raises(DataFolderBusy) as info:
@@ -246,7 +235,7 @@ def test_two_loads_do_not_run_at_once(tmp_path: Path) -> None:
 def test_a_document_whose_rows_fail_a_blocking_test_is_quarantined(tmp_path: Path) -> None:
     """The same PDF under a department and its alias: one department-year twice. The second
     is left out with the failing test named; the other documents are published."""
-    manifest = _manifest(
+    manifest = corpus_manifest(
         tmp_path / "sources",
         ("中共广州市委外事工作委员会办公室", 2025, "waiban_2025.pdf"),
         ("广州市人民政府外事办公室", 2025, "waiban_2025.pdf"),
@@ -275,7 +264,7 @@ def test_a_document_whose_rows_fail_a_blocking_test_is_quarantined(tmp_path: Pat
 
 
 def test_a_bad_row_in_one_document_does_not_hold_the_others_hostage(tmp_path: Path) -> None:
-    manifest = _manifest(
+    manifest = corpus_manifest(
         tmp_path / "sources", ("广州市科学技术局", 2023, "keji_2023.pdf"), ("广州市教育局", 2024, "jiaoyu_2024.pdf")
     )
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
@@ -333,7 +322,7 @@ def test_a_full_disk_while_recording_a_failure_is_not_an_internal_error(
 
 
 def test_a_stray_copy_from_a_killed_publish_is_cleaned(tmp_path: Path) -> None:
-    manifest = _manifest(tmp_path / "sources", ("广州市科学技术局", 2023, "keji_2023.pdf"))
+    manifest = corpus_manifest(tmp_path / "sources", ("广州市科学技术局", 2023, "keji_2023.pdf"))
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     stray = settings.warehouse.with_name(f".{settings.warehouse.name}.dead0001.incoming")
@@ -344,8 +333,8 @@ def test_a_stray_copy_from_a_killed_publish_is_cleaned(tmp_path: Path) -> None:
 
 def test_the_warehouse_records_the_manifest_of_this_load(tmp_path: Path) -> None:
     """The same load gives the same tables whatever was loaded before."""
-    a = _manifest(tmp_path / "a", ("广州市科学技术局", 2023, "keji_2023.pdf"))
-    b = _manifest(tmp_path / "b", ("广州市科学技术局", 2023, "keji_2023.pdf"))
+    a = corpus_manifest(tmp_path / "a", ("广州市科学技术局", 2023, "keji_2023.pdf"))
+    b = corpus_manifest(tmp_path / "b", ("广州市科学技术局", 2023, "keji_2023.pdf"))
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     run([a], settings)
     run([b], settings)
@@ -359,7 +348,7 @@ def test_the_warehouse_records_the_manifest_of_this_load(tmp_path: Path) -> None
 
 def test_nothing_is_written_outside_the_data_and_warehouse_paths(tmp_path: Path) -> None:
     sources = tmp_path / "sources"
-    manifest = _manifest(sources, ("广州市科学技术局", 2023, "keji_2023.pdf"))
+    manifest = corpus_manifest(sources, ("广州市科学技术局", 2023, "keji_2023.pdf"))
     manifest.write_text(
         manifest.read_text(encoding="utf-8")
         + "  - {department: x, year: 2023, path: keji_2023.pdf, id: ../../../escaped}\n"

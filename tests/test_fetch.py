@@ -14,6 +14,7 @@ from jixiao.sources.landing import Landing
 from jixiao.sources.manifest import Entry
 from tests.conftest import CORPUS
 from tests.support.http_server import serve
+from tests.support.sources import corpus_manifest
 
 PDF = (CORPUS / "keji_2023.pdf").read_bytes()
 FAST = Limits(http_timeout=1.0, http_retries=2, http_backoff=0.01, max_bytes=2_000_000)
@@ -143,16 +144,7 @@ def test_a_load_hands_only_what_has_work_to_its_workers(tmp_path: Path, monkeypa
     from jixiao.settings import load_settings
 
     src = tmp_path / "src"
-    src.mkdir()
-    for name in ("keji_2023", "jiaoyu_2024"):
-        (src / f"{name}.pdf").write_bytes((CORPUS / f"{name}.pdf").read_bytes())
-    manifest = tmp_path / "m.yaml"
-    manifest.write_text(
-        "documents:\n"
-        "  - {department: 广州市科学技术局, year: 2023, path: src/keji_2023.pdf}\n"
-        "  - {department: 广州市教育局, year: 2024, path: src/jiaoyu_2024.pdf}\n",
-        encoding="utf-8",
-    )
+    manifest = corpus_manifest(src, ("广州市科学技术局", 2023, "keji_2023.pdf"), ("广州市教育局", 2024, "jiaoyu_2024.pdf"))
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     assert {d.status for d in pipeline.run([manifest], settings).documents} == {"loaded"}
     ingested: list[str] = []

@@ -20,6 +20,7 @@ from jixiao.sources.landing import RemoteLanding
 from jixiao.staging.store import RemoteStagingStore
 from tests.conftest import CORPUS
 from tests.support.digest import table_checksums
+from tests.support.sources import corpus_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -28,16 +29,7 @@ WAIBAN = "中共广州市委外事工作委员会办公室"
 
 def test_a_load_through_an_object_store(tmp_path: Path) -> None:
     src = tmp_path / "sources"
-    src.mkdir()
-    for name in ("waiban_2024", "waiban_2025"):
-        (src / f"{name}.pdf").write_bytes((CORPUS / f"{name}.pdf").read_bytes())
-    manifest = src / "m.yaml"
-    manifest.write_text(
-        "documents:\n"
-        f"  - {{department: {WAIBAN}, year: 2024, path: waiban_2024.pdf}}\n"
-        f"  - {{department: {WAIBAN}, year: 2025, path: waiban_2025.pdf}}\n",
-        encoding="utf-8",
-    )
+    manifest = corpus_manifest(src, (WAIBAN, 2024, "waiban_2024.pdf"), (WAIBAN, 2025, "waiban_2025.pdf"))
     store = f"memory://jixiao-{uuid.uuid4().hex[:8]}"
     first = replace(load_settings().with_paths(data_dir=tmp_path / "machine-a"), store=store)
     result = run([manifest], first)

@@ -21,7 +21,7 @@ from ..sources.landing import Landing, open_landing
 from ..sources.manifest import Entry, Manifest, ManifestError, Problem, load_manifest
 from ..staging.records import duplicate_projects, error_row, pick_tables, staging_rows
 from ..staging.schema import LOAD_ERRORS
-from ..staging.store import StagedVersion, StagingStore, open_store, version_name
+from ..staging.store import StagedVersion, StagingStore, open_store
 from ..warehouse.build import (
     QUARANTINE_MESSAGE,
     Inputs,
@@ -205,13 +205,13 @@ def fetch_document(entry: Entry, ws: Workspace, *, force: bool = False) -> Fetch
 def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool = False) -> DocumentOutcome:
     """Parse a fetched document and stage its rows, unless this very document was
     already parsed by this parser version; raises :class:`StepFailed`."""
-    if not force and (done := already_staged(entry, fetched, ws)) is not None:
-        return done
-    out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
     current = ws.store.current(entry.key)
-    same_version = current is not None and current.version == version_name(fetched.sha256, PARSER_VERSION)
+    same = current if current is not None and current.reads(fetched.sha256, PARSER_VERSION) else None
+    if same is not None and not force:
+        return _unchanged(entry, fetched, ws, same)
+    out = DocumentOutcome(entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256)
     # parsing the same version again (forced) keeps the time it was first parsed
-    parsed_at = current.staged_at if same_version and current is not None else None
+    parsed_at = same.staged_at if same is not None else None
     parsed_at = parsed_at or datetime.now(UTC).isoformat(timespec="seconds")
     t1 = time.perf_counter()
     try:
@@ -240,12 +240,8 @@ def stage_document(entry: Entry, fetched: Fetched, ws: Workspace, *, force: bool
     return out
 
 
-def already_staged(entry: Entry, fetched: Fetched, ws: Workspace) -> DocumentOutcome | None:
-    """The outcome of a fetched document whose current staged version is this parser's
-    reading of these bytes: nothing to do. None: parse and stage it."""
-    current = ws.store.current(entry.key)
-    if current is None or current.version != version_name(fetched.sha256, PARSER_VERSION):
-        return None
+def _unchanged(entry: Entry, fetched: Fetched, ws: Workspace, current: StagedVersion) -> DocumentOutcome:
+    """The outcome of a document already staged from these bytes by this parser."""
     ws.store.clear_error(entry.key)
     return DocumentOutcome(
         entry.key, entry.department, entry.year, entry.location, "unchanged", sha256=fetched.sha256, staged=current
@@ -259,9 +255,12 @@ def settled(entry: Entry, ws: Workspace) -> DocumentOutcome | None:
     10,000 listed documents: 1.1 s rather than 1.9 s through two threads). None: ingest it."""
     try:
         fetched = landed_unchanged(entry, ws.landing)
-        return already_staged(entry, fetched, ws) if fetched is not None else None
+        current = ws.store.current(entry.key) if fetched is not None else None
     except (OSError, ValueError):
         return None  # ingest says what is wrong
+    if fetched is None or current is None or not current.reads(fetched.sha256, PARSER_VERSION):
+        return None
+    return _unchanged(entry, fetched, ws, current)
 
 
 def ingest(entry: Entry, ws: Workspace, *, force: bool = False) -> DocumentOutcome:

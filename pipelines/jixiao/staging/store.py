@@ -53,6 +53,11 @@ class StagedVersion:
     #: the version's folder as a URL, when the staging folder is remote (else ``path``)
     url: str | None = None
 
+    def reads(self, sha256: str, parser_version: str) -> bool:
+        """Whether this version is ``parser_version``'s reading of the bytes ``sha256`` (with
+        today's staging schema): then there is nothing to parse again."""
+        return self.version == version_name(sha256, parser_version)
+
     def file(self, table: str) -> str:
         """Where the version's Parquet file of ``table`` is (a path or a URL DuckDB can read)."""
         return storage.join(self.url, f"{table}.parquet") if self.url else str(self.path / f"{table}.parquet")
@@ -94,7 +99,7 @@ class StagingStore:
 
     def is_current(self, key: str, sha256: str, parser_version: str) -> bool:
         cur = self.current(key)
-        return cur is not None and cur.version == version_name(sha256, parser_version)
+        return cur is not None and cur.reads(sha256, parser_version)
 
     def stage(self, key: str, sha256: str, parser_version: str, rows: Rows, meta: dict[str, Any]) -> StagedVersion:
         """Write one document's rows as a new version and make it current."""

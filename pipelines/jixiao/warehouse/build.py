@@ -211,11 +211,15 @@ def build_file(build_dir: Path, builder: str = "cli", published: Path | None = N
     same profile each time and parses only what changed (each has its own dbt folder,
     :func:`dbt_folder`)."""
     folder = build_dir / builder
-    files = [folder / slot / "warehouse.duckdb" for slot in SLOTS]
-    taken = _file_id(published) if published is not None else None
-    free = [f for f in files if taken is None or _file_id(f) != taken]
-    built = [f for f in free if f.exists()]
-    return max(built, key=lambda f: f.stat().st_mtime_ns) if built else free[0]
+    taken = _stat(published) if published is not None else None
+    free: dict[Path, os.stat_result | None] = {}
+    for slot in SLOTS:
+        file = folder / slot / "warehouse.duckdb"
+        st = _stat(file)
+        if not _same_file(st, taken):
+            free[file] = st
+    built = {f: st for f, st in free.items() if st is not None}
+    return max(built, key=lambda f: built[f].st_mtime_ns) if built else next(iter(free))
 
 
 def dbt_folder(build: Path) -> Path:
@@ -223,12 +227,22 @@ def dbt_folder(build: Path) -> Path:
     return build.parent / "dbt"
 
 
-def _file_id(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        st = os.stat(path)
+        return os.stat(path)
     except FileNotFoundError:
         return None
-    return st.st_dev, st.st_ino
+
+
+def _same_file(a: os.stat_result | None, b: os.stat_result | None) -> bool:
+    return a is not None and b is not None and (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _state(path: Path) -> list[int] | None:
+    """What a published build file's record holds: its size and modification time (not its
+    change time, which a link or a rename of the published file moves)."""
+    st = _stat(path)
+    return None if st is None else [st.st_size, st.st_mtime_ns]
 
 
 def _other(build: Path) -> Path:
@@ -237,32 +251,26 @@ def _other(build: Path) -> Path:
     return build.parent.parent / other / build.name
 
 
-def _records(build: Path) -> dict[str, list[int]]:
+def _records(builder: Path) -> dict[str, list[int]]:
+    """Each of a builder's build files' state when it was last published (by slot)."""
     try:
-        found = json.loads((build.parent.parent / SLOT_RECORD).read_text(encoding="utf-8"))
+        found = json.loads((builder / SLOT_RECORD).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
 
 
-def _state(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
 def _remember(build: Path, published: bool) -> None:
     """Record (or, as writing starts, forget) the state ``build`` is published in."""
-    records = _records(build)
+    builder = build.parent.parent
+    records = _records(builder)
     state = _state(build) if published else None
     if state:
         records[build.parent.name] = state
     else:
         records.pop(build.parent.name, None)
-    build.parent.parent.mkdir(parents=True, exist_ok=True)
-    storage.write_json(build.parent.parent / SLOT_RECORD, records)
+    builder.mkdir(parents=True, exist_ok=True)
+    storage.write_json(builder / SLOT_RECORD, records)
 
 
 def _held_open(path: Path) -> bool:
@@ -311,9 +319,10 @@ def prepare_build(build: Path) -> str:
     build.parent.mkdir(parents=True, exist_ok=True)
     for stray in build.parent.glob(f".{build.name}.*.incoming"):  # a copy a killed load left
         stray.unlink(missing_ok=True)
-    recorded = _records(build).get(build.parent.name)
+    records = _records(build.parent.parent)
+    recorded = records.get(build.parent.name)
     other = _other(build)
-    good = _records(other).get(other.parent.name)
+    good = records.get(other.parent.name)
     good = good if good and _state(other) == good else None
     done = "kept"
     if build.exists() and (

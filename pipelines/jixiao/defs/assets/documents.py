@@ -141,7 +141,7 @@ def _unchanged(context: dg.AssetExecutionContext, ws: Workspace, entry: Entry, f
     current = ws.store.current(entry.key)
     if (
         current is not None
-        and current.version == version_name(fetched.sha256, PARSER_VERSION)
+        and current.reads(fetched.sha256, PARSER_VERSION)
         and _staged_in_dagster(context, entry.key, current.version)
     ):
         ws.store.clear_error(entry.key)
