@@ -102,3 +102,31 @@ def test_a_long_manifest_is_not_taken_for_a_yaml_bomb(tmp_path: Path) -> None:
     loaded = load_manifest(manifest)
     assert len(loaded.entries) == 30_000 and not loaded.problems
     assert loaded.entries[-1].path == (tmp_path / "docs" / "d29999.pdf").resolve()
+
+
+def test_paths_are_resolved_through_links_and_a_link_leading_out_is_refused(tmp_path: Path) -> None:
+    sources, outside = tmp_path / "sources", tmp_path / "elsewhere"
+    outside.mkdir()
+    sources.mkdir()
+    (outside / "secret.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    m0 = _write(sources, "documents: []\n")  # (makes sources/docs/a.pdf)
+    (sources / "docs" / "b.pdf").symlink_to(sources / "docs" / "a.pdf")  # a file linked inside
+    (sources / "linked").symlink_to(sources / "docs")  # a folder linked inside
+    (sources / "docs" / "out.pdf").symlink_to(outside / "secret.pdf")  # a file linked out
+    (sources / "away").symlink_to(outside)  # a folder linked out
+    m0.write_text(
+        """documents:
+  - {department: 甲局, year: 2025, path: docs/b.pdf}
+  - {department: 乙局, year: 2025, path: linked/a.pdf}
+  - {department: 丙局, year: 2025, path: ./docs/../docs/a.pdf}
+  - {department: 丁局, year: 2025, path: docs/out.pdf}
+  - {department: 戊局, year: 2025, path: away/secret.pdf}
+  - {department: 己局, year: 2025, path: linked/../../elsewhere/secret.pdf}
+""",
+        encoding="utf-8",
+    )
+    m = load_manifest(m0)
+    real = (sources / "docs" / "a.pdf").resolve()
+    assert [(e.department, e.path) for e in m.entries] == [("甲局", real), ("乙局", real), ("丙局", real)]
+    assert [(p.department, p.line) for p in m.problems] == [("丁局", 5), ("戊局", 6), ("己局", 7)]
+    assert all("leaves the sources folder" in str(p) for p in m.problems)
