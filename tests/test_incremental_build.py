@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from jixiao.load.pipeline import LoadResult, run
-from jixiao.settings import Settings, load_settings
+from jixiao.settings import Settings, SettingsError, load_settings
 from jixiao.warehouse.build import publish_build
 from tests.conftest import CORPUS
 from tests.support.digest import table_checksums
@@ -307,3 +307,51 @@ def test_where_no_link_can_be_made_the_build_is_copied(samples_warehouse: Path, 
     # the next load writes the same file again: the published one is a copy of it
     assert build.build_file(tmp_path / "build", "cli", published=target) == slot
     assert build.prepare_build(slot) == "kept"
+
+
+def _storage_version(path: Path) -> str:
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as w (read_only)")
+        (tags,) = con.execute("select tags from duckdb_databases() where database_name = 'w'").fetchone()  # type: ignore[misc]
+        return str(tags["storage_version"])
+    finally:
+        con.close()
+
+
+def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """JIXIAO_STORAGE_VERSION writes the warehouse in another DuckDB format: the next load
+    builds it from nothing in that format (a build file keeps the format it was made in), with
+    the same tables; going back to the default publishes a build in the default format again;
+    a name DuckDB does not know is refused before anything is loaded."""
+    src = tmp_path / "sources"
+    src.mkdir()
+    for doc in ("keji_2023", "jiaoyu_2024"):
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    manifest = _manifest(src, "m.yaml", ["keji_2023", "jiaoyu_2024"])
+    default = load_settings().with_paths(data_dir=tmp_path / "data")
+    assert default.storage_version == "v1.1.0"
+    first = run([manifest], default)
+    assert first.warehouse is not None and first.warehouse.status == "built"
+    assert _storage_version(default.warehouse) == "v1.0.0+"  # (DuckDB names the format of 1.0 and 1.1 so)
+    tables = table_checksums(default.warehouse)
+
+    monkeypatch.setenv("JIXIAO_STORAGE_VERSION", "v1.4.0")
+    newer = load_settings().with_paths(data_dir=tmp_path / "data")
+    assert newer.storage_version == "v1.4.0"
+    second = run([manifest], newer)
+    assert second.warehouse is not None and second.warehouse.status == "built" and second.warehouse.full
+    assert _storage_version(newer.warehouse) == "v1.4.0+"
+    assert table_checksums(newer.warehouse) == tables
+    third = run([manifest], newer)  # the same format again: nothing to do
+    assert third.warehouse is not None and third.warehouse.status == "unchanged"
+
+    monkeypatch.delenv("JIXIAO_STORAGE_VERSION")  # back: the other build file is still in the default format
+    back = run([manifest], load_settings().with_paths(data_dir=tmp_path / "data"))
+    assert back.warehouse is not None and back.warehouse.status == "built"
+    assert _storage_version(default.warehouse) == "v1.0.0+" and table_checksums(default.warehouse) == tables
+
+    monkeypatch.setenv("JIXIAO_STORAGE_VERSION", "v9.9.9")
+    with pytest.raises(SettingsError, match=r"JIXIAO_STORAGE_VERSION='v9.9.9' is not a DuckDB storage version"):
+        load_settings()

@@ -15,6 +15,14 @@ from . import storage
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
+#: The on-disk format warehouse files are written in, unless ``JIXIAO_STORAGE_VERSION`` says
+#: otherwise: DuckDB 1.1.0's, so that DuckDB 1.1 and later (the engine inside most BI
+#: drivers) open the warehouse, not only the DuckDB that wrote it. A file keeps the version it
+#: was created with when later connections write to it. A later version (``v1.4.0``: DuckDB
+#: 1.4 and later) writes smaller files that a build brings up to date faster (its key
+#: indexes are not written again whole at each checkpoint): see docs/deployment.md.
+DEFAULT_STORAGE_VERSION = "v1.1.0"
+
 
 def project_root() -> Path:
     """The repository root (holding ``dbt_project/`` and ``sources/``), else the cwd."""
@@ -67,6 +75,8 @@ class Settings:
     #: where landing and staging live when not under the data folder: a shared folder or an
     #: fsspec URL (``JIXIAO_STORE``; see ``jixiao.storage``)
     store: str | None = None
+    #: the DuckDB storage version of the warehouse files (``JIXIAO_STORAGE_VERSION``)
+    storage_version: str = DEFAULT_STORAGE_VERSION
 
     @property
     def landing_dir(self) -> Path:
@@ -164,7 +174,29 @@ def load_settings() -> Settings:
         workers=_number("JIXIAO_WORKERS", max(1, min(4, os.cpu_count() or 1))),
         reader=_reader(),
         store=os.environ.get("JIXIAO_STORE", "").strip() or None,
+        storage_version=_storage_version(),
     )
+
+
+def _storage_version() -> str:
+    """``JIXIAO_STORAGE_VERSION``, if DuckDB knows it (``v1.4.0``; ``latest`` is DuckDB's own,
+    which no older DuckDB opens)."""
+    name = os.environ.get("JIXIAO_STORAGE_VERSION", "").strip()
+    if not name or name == DEFAULT_STORAGE_VERSION:
+        return DEFAULT_STORAGE_VERSION
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH ':memory:' AS probe (STORAGE_VERSION '{name.replace(chr(39), '')}')")
+    except duckdb.Error:
+        raise SettingsError(
+            f"JIXIAO_STORAGE_VERSION={name!r} is not a DuckDB storage version (such as {DEFAULT_STORAGE_VERSION} "
+            "or v1.4.0)"
+        ) from None
+    finally:
+        con.close()
+    return name
 
 
 def _reader() -> str:

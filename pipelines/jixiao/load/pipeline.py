@@ -333,7 +333,14 @@ def build_warehouse(
     with build_lock(settings.build_dir):
         clean_incoming(target)
         inputs: Inputs = collect_inputs(
-            ws.store, keys, errors, settings.dbt_project_dir, sources, settings.path_bases, known=versions
+            ws.store,
+            keys,
+            errors,
+            settings.dbt_project_dir,
+            sources,
+            settings.path_bases,
+            known=versions,
+            storage_version=settings.storage_version,
         )
         if not inputs.versions:
             return WarehouseOutcome(

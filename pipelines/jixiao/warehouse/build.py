@@ -35,6 +35,7 @@ import duckdb
 from .. import __version__, storage
 from ..faults import pause_point
 from ..parser import PARSER_VERSION
+from ..settings import DEFAULT_STORAGE_VERSION
 from ..staging.schema import ALL_TABLES, CHANGES, DOCUMENT_TABLES, LOAD_ERRORS, RAW_SCHEMA, SCHEMA_FINGERPRINT, Table
 from ..staging.store import RemoteStagingStore, StagedVersion, StagingStore
 from .dbt import DbtSummary
@@ -46,10 +47,8 @@ META_TABLE = f"{META_SCHEMA}.load_info"
 #: the staged version of every document in a build, and where the manifests list it
 VERSIONS_TABLE = f"{META_SCHEMA}.raw_versions"
 
-#: The on-disk format builds are written in: DuckDB 1.1.0's, so that DuckDB 1.1 and later
-#: (the engine inside most BI drivers) open the warehouse, not only the DuckDB that wrote
-#: it. A file keeps the version it was created with when later connections write to it.
-STORAGE_VERSION = "v1.1.0"
+#: The on-disk format builds are written in by default (``Settings.storage_version``)
+STORAGE_VERSION = DEFAULT_STORAGE_VERSION
 #: dbt's table of documents and their departments (what a change is recorded against)
 DOCUMENTS_MODEL = "intermediate.int_documents"
 
@@ -66,8 +65,11 @@ class Inputs:
     #: where each document is listed in this load: (key, manifest file, line, location)
     sources: tuple[tuple[str, str, int, str], ...] = ()
     #: what a build file must have been built with to be brought up to date rather than
-    #: built again from nothing: the dbt project, jixiao, the parser and the staging schema
+    #: built again from nothing: the dbt project, jixiao, the parser, the staging schema and
+    #: the storage version
     basis: str = ""
+    #: the DuckDB storage version a new build file is written in
+    storage_version: str = STORAGE_VERSION
 
 
 def dbt_project_hash(project_dir: Path) -> str:
@@ -106,6 +108,7 @@ def collect_inputs(
     sources: Iterable[tuple[str, str, int, str]] = (),
     bases: Sequence[Path] = (),
     known: Mapping[str, StagedVersion] | None = None,
+    storage_version: str = STORAGE_VERSION,
 ) -> Inputs:
     """The current staged version of each document in ``keys``, and the load errors.
 
@@ -113,7 +116,8 @@ def collect_inputs(
     the manifest a version was first staged from (the same load gives the same tables).
     Local paths in them and in the errors are recorded relative to ``bases``
     (:func:`portable_path`). ``known``: current versions the caller has just read or
-    staged (this load's documents), not read again."""
+    staged (this load's documents), not read again. ``storage_version``: the DuckDB format of
+    a new build file (a build file in another is built again from nothing)."""
     ordered = sorted(set(keys))
     known = known or {}
     unread = [k for k in ordered if k not in known]
@@ -137,14 +141,16 @@ def collect_inputs(
     h.update(json.dumps(listed, ensure_ascii=False).encode())
     # the time an error happened does not change the warehouse's meaning
     h.update(json.dumps([list(e[:-1]) for e in errs], ensure_ascii=False, default=str).encode())
-    basis = build_basis(project_dir)
+    basis = build_basis(project_dir, storage_version)
     h.update(basis.encode())
-    return Inputs(versions, errs, h.hexdigest(), listed, basis)
+    return Inputs(versions, errs, h.hexdigest(), listed, basis, storage_version)
 
 
-def build_basis(project_dir: Path) -> str:
+def build_basis(project_dir: Path, storage_version: str = STORAGE_VERSION) -> str:
     """What a build's tables were made with; a build made otherwise is built again whole."""
     parts = f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}"
+    if storage_version != STORAGE_VERSION:  # (the default leaves the builds made before the setting as they are)
+        parts += f"|{storage_version}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -408,7 +414,7 @@ def stage_raw(path: Path, inputs: Inputs, *, full: bool = False) -> Staged:
     full = full or _basis_of(path) != inputs.basis
     if full:
         remove_build(path)
-    con = create_database(path) if full else duckdb.connect(str(path))
+    con = create_database(path, inputs.storage_version) if full else duckdb.connect(str(path))
     try:
         storage.register(con, [v.url for v in inputs.versions if v.url])  # a remote staging folder
         if full:
@@ -506,11 +512,12 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     )
 
 
-def create_database(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection to a new DuckDB file at ``path`` in :data:`STORAGE_VERSION`."""
+def create_database(path: Path, storage_version: str = STORAGE_VERSION) -> duckdb.DuckDBPyConnection:
+    """A connection to a new DuckDB file at ``path`` written in ``storage_version``."""
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{_sql_literal(str(path))}' AS build (STORAGE_VERSION '{STORAGE_VERSION}')")
+        version = _sql_literal(storage_version)
+        con.execute(f"ATTACH '{_sql_literal(str(path))}' AS build (STORAGE_VERSION '{version}')")
         con.execute("USE build")
     except BaseException:
         con.close()

@@ -78,7 +78,13 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
     sources = [(e.key, str(e.manifest), e.line, e.location) for e in entries]
     with jixiao.sharing(), build_lock(settings.build_dir):
         inputs = collect_inputs(
-            ws.store, [e.key for e in entries], errors, settings.dbt_project_dir, sources, settings.path_bases
+            ws.store,
+            [e.key for e in entries],
+            errors,
+            settings.dbt_project_dir,
+            sources,
+            settings.path_bases,
+            storage_version=settings.storage_version,
         )
         clean_builds(settings.build_dir)
         path = jixiao.build_path()
