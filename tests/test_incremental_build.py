@@ -7,6 +7,7 @@ a document listed under another path, a new department, and a duplicate that is 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -355,3 +356,62 @@ def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
     monkeypatch.setenv("JIXIAO_STORAGE_VERSION", "v9.9.9")
     with pytest.raises(SettingsError, match=r"JIXIAO_STORAGE_VERSION='v9.9.9' is not a DuckDB storage version"):
         load_settings()
+
+
+def test_a_build_tests_the_rows_it_changed(tmp_path: Path) -> None:
+    """The blocking data tests of a model recomputed by department read the changed departments'
+    rows (macros/tested_rows.sql): a row of an untouched department that no longer passes
+    (written into the build file between two loads) is not read again, and the load adding a
+    document of another department passes; a warning still reads every row; `test_everything`
+    reads every row, and finds it."""
+    from dbt.cli.main import dbtRunner
+
+    from jixiao.warehouse.dbt import dbt_args, release_database
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    settings = load_settings().with_paths(data_dir=tmp_path / "data")
+    first = run([_manifest(src, "first.yaml", ["keji_2023", "jiaoyu_2024"])], settings)
+    assert first.warehouse is not None and first.warehouse.status == "built"
+    (build,) = settings.build_dir.glob("cli/*/warehouse.duckdb")
+    con = duckdb.connect(str(build))
+    try:
+        (nulled,) = con.execute(
+            "update main.fct_project_funding set disclosed = null, total_wan = null where department_id in "
+            "(select department_id from main.dim_department where department_name = '广州市科学技术局')"
+        ).fetchone()  # type: ignore[misc]
+        assert nulled > 0
+    finally:
+        con.close()
+    publish_build(build, settings.warehouse)
+
+    second = run([_manifest(src, "second.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])], settings)
+    assert second.warehouse is not None and second.warehouse.status == "built" and not second.warehouse.full
+    assert not second.warehouse.quarantined and not second.failed
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:  # the untouched department's rows are the rows that were there
+        assert con.execute("select count(*) from main.fct_project_funding where disclosed is null").fetchone() == (nulled,)
+    finally:
+        con.close()
+    assert second.warehouse.dbt is not None and second.warehouse.dbt.count("pass") > 100
+    status = {t.name: t.status for t in second.warehouse.dbt.tests}
+    assert status["not_null_fct_project_funding_disclosed"] == "pass"  # it read the changed department's rows
+    assert status["not_null_fct_project_funding_total_wan"] == "warn"  # a warning reads every row
+
+    copy = tmp_path / "everything" / "warehouse.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(settings.warehouse, copy)
+    args = dbt_args(settings.dbt_project_dir, copy, tmp_path / "everything" / "dbt")
+    at = args.index("--vars")
+    args[at + 1] = json.dumps({"database": str(copy), "test_everything": True})
+    try:
+        res = dbtRunner().invoke(["test", *args[1:], "--select", "fct_project_funding", "--log-level", "none"])
+    finally:
+        release_database()
+    found = {r.node.name: str(getattr(r.status, "value", r.status)) for r in res.result.results}
+    assert {name: status for name, status in found.items() if status != "pass"} == {
+        "not_null_fct_project_funding_disclosed": "fail",
+        "not_null_fct_project_funding_total_wan": "warn",
+    }
