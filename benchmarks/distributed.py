@@ -376,7 +376,8 @@ def main() -> int:
         dist_manifest = folder / "sources" / "dagster.yaml"
         shutil.copy(manifest, dist_manifest)
         keys = [e.key for e in load_manifest(manifest).entries]
-        print(f"generated {count} documents ({pages} pages) in {time.perf_counter() - t:.1f} s (not counted)")
+        print(f"generated {count} documents ({pages} pages) in {time.perf_counter() - t:.1f} s (not counted);"
+              f" warehouse in DuckDB storage version {load_settings().storage_version} (JIXIAO_STORAGE_VERSION)")
         nxt = years[-1] + 1
         first_department = department_names(args.departments)[0]
 
