@@ -19,7 +19,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 #: otherwise: DuckDB 1.1.0's, so that DuckDB 1.1 and later (the engine inside most BI
 #: drivers) open the warehouse, not only the DuckDB that wrote it. A file keeps the version it
 #: was created with when later connections write to it. A later version (``v1.4.0``: DuckDB
-#: 1.4 and later) writes smaller files that a build brings up to date faster (its key
+#: 1.4 and later) writes files a build brings up to date faster whatever their size (its key
 #: indexes are not written again whole at each checkpoint): see docs/deployment.md.
 DEFAULT_STORAGE_VERSION = "v1.1.0"
 
