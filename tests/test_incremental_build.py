@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -163,10 +164,12 @@ MARKED = {
 }
 
 
-def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Path) -> None:
-    """The models are not rebuilt: rows of a department no change touched are the rows that
-    were there (marked in the build file between two loads, the mark survives), while the
-    changed department's rows are computed again (its mark is gone)."""
+def _written_between_two_loads(
+    tmp_path: Path, write: Callable[[duckdb.DuckDBPyConnection], None]
+) -> tuple[Settings, Path]:
+    """A first load of 科学技术局 2023 and 教育局 2024 (the sources folder also holds 教育局
+    2025), then ``write`` into its build file, published again: the build the next load starts
+    from."""
     src = tmp_path / "sources"
     src.mkdir()
     for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
@@ -177,11 +180,22 @@ def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Pat
     (build,) = settings.build_dir.glob("cli/*/warehouse.duckdb")
     con = duckdb.connect(str(build))
     try:
-        for table, column in MARKED.items():
-            con.execute(f"update {table} set {column} = {column} || '·marked'")
+        write(con)
     finally:
         con.close()
-    publish_build(build, settings.warehouse)  # the marked build is the one the next load starts from
+    publish_build(build, settings.warehouse)
+    return settings, src
+
+
+def test_adding_a_document_leaves_the_other_departments_rows_alone(tmp_path: Path) -> None:
+    """The models are not rebuilt: rows of a department no change touched are the rows that
+    were there (marked in the build file between two loads, the mark survives), while the
+    changed department's rows are computed again (its mark is gone)."""
+    def mark(con: duckdb.DuckDBPyConnection) -> None:
+        for table, column in MARKED.items():
+            con.execute(f"update {table} set {column} = {column} || '·marked'")
+
+    settings, src = _written_between_two_loads(tmp_path, mark)
 
     second = run([_manifest(src, "second.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])], settings)
     assert second.warehouse is not None and second.warehouse.status == "built" and not second.warehouse.full
@@ -368,31 +382,25 @@ def test_a_build_tests_the_rows_it_changed(tmp_path: Path) -> None:
 
     from jixiao.warehouse.dbt import dbt_args, release_database
 
-    src = tmp_path / "sources"
-    src.mkdir()
-    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
-        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
-    settings = load_settings().with_paths(data_dir=tmp_path / "data")
-    first = run([_manifest(src, "first.yaml", ["keji_2023", "jiaoyu_2024"])], settings)
-    assert first.warehouse is not None and first.warehouse.status == "built"
-    (build,) = settings.build_dir.glob("cli/*/warehouse.duckdb")
-    con = duckdb.connect(str(build))
-    try:
-        (nulled,) = con.execute(
+    nulled: list[int] = []
+
+    def null(con: duckdb.DuckDBPyConnection) -> None:
+        nulled.extend(con.execute(
             "update main.fct_project_funding set disclosed = null, total_wan = null where department_id in "
             "(select department_id from main.dim_department where department_name = '广州市科学技术局')"
-        ).fetchone()  # type: ignore[misc]
-        assert nulled > 0
-    finally:
-        con.close()
-    publish_build(build, settings.warehouse)
+        ).fetchone() or ())
+
+    settings, src = _written_between_two_loads(tmp_path, null)
+    assert nulled and nulled[0] > 0
 
     second = run([_manifest(src, "second.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])], settings)
     assert second.warehouse is not None and second.warehouse.status == "built" and not second.warehouse.full
     assert not second.warehouse.quarantined and not second.failed
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:  # the untouched department's rows are the rows that were there
-        assert con.execute("select count(*) from main.fct_project_funding where disclosed is null").fetchone() == (nulled,)
+        assert con.execute("select count(*) from main.fct_project_funding where disclosed is null").fetchone() == (
+            nulled[0],
+        )
     finally:
         con.close()
     assert second.warehouse.dbt is not None and second.warehouse.dbt.count("pass") > 100
