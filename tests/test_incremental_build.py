@@ -338,11 +338,12 @@ def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """JIXIAO_STORAGE_VERSION writes the warehouse in another DuckDB format: the next load
     builds it from nothing in that format (a build file keeps the format it was made in), with
-    the same tables; going back to the default publishes a build in the default format again;
-    a name DuckDB does not know is refused before anything is loaded."""
+    the same tables, and the load after copies that build rather than building the second build
+    file from nothing too; going back to the default builds it again in the default format; a
+    name DuckDB does not know is refused before anything is loaded."""
     src = tmp_path / "sources"
     src.mkdir()
-    for doc in ("keji_2023", "jiaoyu_2024"):
+    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
         shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
     manifest = _manifest(src, "m.yaml", ["keji_2023", "jiaoyu_2024"])
     default = load_settings().with_paths(data_dir=tmp_path / "data")
@@ -361,10 +362,18 @@ def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
     assert table_checksums(newer.warehouse) == tables
     third = run([manifest], newer)  # the same format again: nothing to do
     assert third.warehouse is not None and third.warehouse.status == "unchanged"
+    # a document added: the other build file, still in the old format, is made again as a copy of
+    # the published one (not built from nothing a second time), and brought up to date
+    grown = _manifest(src, "grown.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])
+    fourth = run([grown], newer)
+    assert fourth.warehouse is not None and fourth.warehouse.status == "built" and not fourth.warehouse.full
+    assert fourth.warehouse.changed == ("2025-广州市教育局",)
+    assert _storage_version(newer.warehouse) == "v1.4.0+"
+    assert {_storage_version(p) for p in newer.build_dir.glob("cli/*/warehouse.duckdb")} == {"v1.4.0+"}
 
-    monkeypatch.delenv("JIXIAO_STORAGE_VERSION")  # back: the other build file is still in the default format
+    monkeypatch.delenv("JIXIAO_STORAGE_VERSION")  # back: built from nothing in the default format again
     back = run([manifest], load_settings().with_paths(data_dir=tmp_path / "data"))
-    assert back.warehouse is not None and back.warehouse.status == "built"
+    assert back.warehouse is not None and back.warehouse.status == "built" and back.warehouse.full
     assert _storage_version(default.warehouse) == "v1.0.0+" and table_checksums(default.warehouse) == tables
 
     monkeypatch.setenv("JIXIAO_STORAGE_VERSION", "v9.9.9")

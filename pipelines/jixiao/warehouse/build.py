@@ -320,8 +320,10 @@ def prepare_build(build: Path) -> str:
     file written by someone else since it was published (its size or time changed), or one a
     reader still holds open (it was published two loads ago), is set aside: its readers keep
     it, and the build starts again as a copy of the other file (the load published last), as
-    a build file never made does, and one more than :data:`CATCH_UP` documents behind it;
-    with no other file, it is built from nothing."""
+    a build file never made does, one more than :data:`CATCH_UP` documents behind it, and one
+    made with another basis than it (after a new dbt project, parser or storage version, the
+    first load builds from nothing and the next copies that, rather than building from nothing
+    again); with no other file, it is built from nothing."""
     build.parent.mkdir(parents=True, exist_ok=True)
     for stray in build.parent.glob(f".{build.name}.*.incoming"):  # a copy a killed load left
         stray.unlink(missing_ok=True)
@@ -332,7 +334,9 @@ def prepare_build(build: Path) -> str:
     good = good if good and _state(other) == good else None
     done = "kept"
     if build.exists() and (
-        (recorded and _state(build) != recorded) or _held_open(build) or (good and _lag(build, other) > CATCH_UP)
+        (recorded and _state(build) != recorded)
+        or _held_open(build)
+        or (good and (_basis_of(build) != _basis_of(other) or _lag(build, other) > CATCH_UP))
     ):
         remove_build(build)  # (an open reader keeps reading its file)
     if not build.exists():
