@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from jixiao.warehouse.build import STORAGE_VERSION
+from jixiao.settings import DEFAULT_STORAGE_VERSION
 from tests.conftest import ROOT
 from tests.test_readme import readme_queries
 
@@ -59,7 +59,7 @@ def _bi_tables(warehouse: Path) -> dict[str, tuple[str | None, dict[str, str | N
 def test_the_oldest_supported_duckdb_reads_the_warehouse(seen: dict[str, Any], samples_warehouse: Path) -> None:
     """DuckDB 1.1, directly and through SQLAlchemy, opens the file read-only and answers the
     README's queries as DuckDB 2 does."""
-    assert seen["duckdb"]["version"] == "1.1.3" and STORAGE_VERSION == "v1.1.0"
+    assert seen["duckdb"]["version"] == "1.1.3" and DEFAULT_STORAGE_VERSION == "v1.1.0"
     con = duckdb.connect(str(samples_warehouse), read_only=True)
     try:
         def plain(v: Any) -> Any:

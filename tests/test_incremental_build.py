@@ -376,9 +376,10 @@ def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
     assert back.warehouse is not None and back.warehouse.status == "built" and back.warehouse.full
     assert _storage_version(default.warehouse) == "v1.0.0+" and table_checksums(default.warehouse) == tables
 
-    monkeypatch.setenv("JIXIAO_STORAGE_VERSION", "v9.9.9")
-    with pytest.raises(SettingsError, match=r"JIXIAO_STORAGE_VERSION='v9.9.9' is not a DuckDB storage version"):
-        load_settings()
+    for bad in ("v9.9.9", "v1.4.0') --"):
+        monkeypatch.setenv("JIXIAO_STORAGE_VERSION", bad)
+        with pytest.raises(SettingsError, match=r"JIXIAO_STORAGE_VERSION=.* is not a DuckDB storage version"):
+            load_settings()
 
 
 def test_a_build_tests_the_rows_it_changed(tmp_path: Path) -> None:

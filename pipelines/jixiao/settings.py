@@ -7,6 +7,7 @@ fresh clone needs no configuration; ``JIXIAO_*`` variables move them.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -184,16 +185,18 @@ def _storage_version() -> str:
     name = os.environ.get("JIXIAO_STORAGE_VERSION", "").strip()
     if not name or name == DEFAULT_STORAGE_VERSION:
         return DEFAULT_STORAGE_VERSION
+    refused = SettingsError(
+        f"JIXIAO_STORAGE_VERSION={name!r} is not a DuckDB storage version (such as {DEFAULT_STORAGE_VERSION} or v1.4.0)"
+    )
+    if not re.fullmatch(r"[\w.]+", name):  # (it is written into SQL as it is)
+        raise refused
     import duckdb
 
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH ':memory:' AS probe (STORAGE_VERSION '{name.replace(chr(39), '')}')")
+        con.execute(f"ATTACH ':memory:' AS probe (STORAGE_VERSION '{name}')")
     except duckdb.Error:
-        raise SettingsError(
-            f"JIXIAO_STORAGE_VERSION={name!r} is not a DuckDB storage version (such as {DEFAULT_STORAGE_VERSION} "
-            "or v1.4.0)"
-        ) from None
+        raise refused from None
     finally:
         con.close()
     return name

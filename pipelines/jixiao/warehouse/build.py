@@ -47,8 +47,6 @@ META_TABLE = f"{META_SCHEMA}.load_info"
 #: the staged version of every document in a build, and where the manifests list it
 VERSIONS_TABLE = f"{META_SCHEMA}.raw_versions"
 
-#: The on-disk format builds are written in by default (``Settings.storage_version``)
-STORAGE_VERSION = DEFAULT_STORAGE_VERSION
 #: dbt's table of documents and their departments (what a change is recorded against)
 DOCUMENTS_MODEL = "intermediate.int_documents"
 
@@ -69,7 +67,7 @@ class Inputs:
     #: the storage version
     basis: str = ""
     #: the DuckDB storage version a new build file is written in
-    storage_version: str = STORAGE_VERSION
+    storage_version: str = DEFAULT_STORAGE_VERSION
 
 
 def dbt_project_hash(project_dir: Path) -> str:
@@ -108,7 +106,7 @@ def collect_inputs(
     sources: Iterable[tuple[str, str, int, str]] = (),
     bases: Sequence[Path] = (),
     known: Mapping[str, StagedVersion] | None = None,
-    storage_version: str = STORAGE_VERSION,
+    storage_version: str = DEFAULT_STORAGE_VERSION,
 ) -> Inputs:
     """The current staged version of each document in ``keys``, and the load errors.
 
@@ -146,11 +144,9 @@ def collect_inputs(
     return Inputs(versions, errs, h.hexdigest(), listed, basis, storage_version)
 
 
-def build_basis(project_dir: Path, storage_version: str = STORAGE_VERSION) -> str:
+def build_basis(project_dir: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> str:
     """What a build's tables were made with; a build made otherwise is built again whole."""
-    parts = f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}"
-    if storage_version != STORAGE_VERSION:  # (the default leaves the builds made before the setting as they are)
-        parts += f"|{storage_version}"
+    parts = f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}|{storage_version}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -297,21 +293,26 @@ def _held_open(path: Path) -> bool:
 CATCH_UP = 100
 
 
-def _lag(build: Path, other: Path) -> int:
-    """How many documents' staged versions differ between two build files."""
+def _behind(build: Path, other: Path) -> bool:
+    """Whether ``build`` is better made again as a copy of ``other``: made with another basis
+    (after a new dbt project, parser or storage version, the first load builds from nothing and
+    the next copies that rather than building from nothing again), more than :data:`CATCH_UP`
+    documents' staged versions apart, or unreadable. (Both files opened once.)"""
     con = duckdb.connect()
     try:
         for name, path in (("this", build), ("other", other)):
             con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {name} (READ_ONLY)")
         row = con.execute(
-            f"SELECT count(*) FROM this.{VERSIONS_TABLE} AS t FULL JOIN other.{VERSIONS_TABLE} AS o "
-            "USING (document_key) WHERE t.version IS DISTINCT FROM o.version"
+            f"SELECT (SELECT basis FROM this.{META_TABLE} LIMIT 1) IS DISTINCT FROM "
+            f"(SELECT basis FROM other.{META_TABLE} LIMIT 1), "
+            f"(SELECT count(*) FROM this.{VERSIONS_TABLE} AS t FULL JOIN other.{VERSIONS_TABLE} AS o "
+            "USING (document_key) WHERE t.version IS DISTINCT FROM o.version)"
         ).fetchone()
     except duckdb.Error:
-        return CATCH_UP + 1  # unreadable: made again
+        return True  # unreadable: made again
     finally:
         con.close()
-    return int(row[0]) if row else 0
+    return row is None or bool(row[0]) or int(row[1]) > CATCH_UP
 
 
 def prepare_build(build: Path) -> str:
@@ -336,7 +337,7 @@ def prepare_build(build: Path) -> str:
     if build.exists() and (
         (recorded and _state(build) != recorded)
         or _held_open(build)
-        or (good and (_basis_of(build) != _basis_of(other) or _lag(build, other) > CATCH_UP))
+        or (good and _behind(build, other))
     ):
         remove_build(build)  # (an open reader keeps reading its file)
     if not build.exists():
@@ -516,7 +517,7 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     )
 
 
-def create_database(path: Path, storage_version: str = STORAGE_VERSION) -> duckdb.DuckDBPyConnection:
+def create_database(path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> duckdb.DuckDBPyConnection:
     """A connection to a new DuckDB file at ``path`` written in ``storage_version``."""
     con = duckdb.connect()
     try:
