@@ -433,3 +433,56 @@ def test_a_build_tests_the_rows_it_changed(tmp_path: Path) -> None:
         "not_null_fct_project_funding_disclosed": "fail",
         "not_null_fct_project_funding_total_wan": "warn",
     }
+
+
+def _lineage(path: Path) -> str:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute("select id from jixiao.lineage").fetchone()
+        assert row is not None
+        return str(row[0])
+    finally:
+        con.close()
+
+
+def test_a_rebuild_builds_the_warehouse_again_from_the_staged_documents(tmp_path: Path) -> None:
+    """`jixiao load --rebuild` builds the warehouse from nothing without parsing anything
+    again, with the same tables (a warehouse grown by many loads is written compactly); the
+    load after it makes its build file again as a copy of the rebuilt one instead of
+    growing the build file of before."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    two = _manifest(src, "two.yaml", ["keji_2023", "jiaoyu_2024"])
+    three = _manifest(src, "three.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])
+    settings = load_settings().with_paths(data_dir=tmp_path / "data")
+    first = run([two], settings)
+    assert first.warehouse is not None and first.warehouse.full
+    second = run([three], settings)  # its build file a copy of the first's, brought up to date
+    assert second.warehouse is not None and not second.warehouse.full
+    tables, before = table_checksums(settings.warehouse), _lineage(settings.warehouse)
+    builds = sorted(settings.build_dir.glob("cli/*/warehouse.duckdb"))
+    assert len(builds) == 2 and {_lineage(b) for b in builds} == {before}
+
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "load", "--manifest", str(three), "--data-dir", str(settings.data_dir),
+         "--rebuild"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "unchanged  (same document, already parsed)" in done.stderr and " loaded " not in done.stderr
+    assert "(built from nothing)" in done.stdout
+    assert table_checksums(settings.warehouse) == tables
+    rebuilt = _lineage(settings.warehouse)
+    assert rebuilt != before
+
+    # the next load writes the other build file: made again as a copy of the rebuilt one
+    fourth = run([two], settings)
+    assert fourth.warehouse is not None and fourth.warehouse.status == "built" and not fourth.warehouse.full
+    assert fourth.warehouse.changed == ("2025-广州市教育局",)
+    assert _lineage(settings.warehouse) == rebuilt
+    assert {_lineage(b) for b in settings.build_dir.glob("cli/*/warehouse.duckdb")} == {rebuilt}

@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="read every file again, parse and rebuild even what has not changed"
     )
     lo.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the warehouse from nothing from the staged documents, parsing only what changed "
+        "(after a build you doubt, or for a compact file: the next load grows it again)",
+    )
+    lo.add_argument(
         "--wait",
         type=float,
         default=0.0,

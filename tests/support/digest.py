@@ -8,7 +8,7 @@ import duckdb
 
 #: jixiao's own bookkeeping tables (when and from what a build was made, and which
 #: departments its dbt build recomputed): (schema, table)
-BOOKKEEPING = (("jixiao", "load_info"), ("jixiao", "build_check"), ("intermediate", "int_changed_departments"))
+BOOKKEEPING = (("jixiao", "load_info"), ("jixiao", "build_check"), ("jixiao", "lineage"), ("intermediate", "int_changed_departments"))
 #: columns that say when something happened, not what was loaded
 TIMES = ("fetched_at", "parsed_at", "occurred_at", "built_at", "checked_at")
 

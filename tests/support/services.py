@@ -1,10 +1,11 @@
-"""PostgreSQL, Redis and Celery workers from the system's packages, on this machine, for the
-distributed test and benchmark: each on its own port and folder, stopped with its process
-group.
+"""PostgreSQL, Redis, RabbitMQ and Celery workers from the system's packages, on this machine,
+for the distributed tests and benchmark: each on its own port and folder, stopped with its
+process group.
 
-``ensure_binaries`` finds ``initdb``/``postgres`` and ``redis-server``; when they are missing
-and this runs as root with ``apt-get``, it installs Debian's ``postgresql`` and
-``redis-server`` packages (what CI's image needs once); else it says what is missing.
+``ensure_binaries`` finds ``initdb``/``postgres`` and ``redis-server``, ``rabbitmq_server``
+RabbitMQ's; when they are missing and this runs as root with ``apt-get``, they install
+Debian's ``postgresql``, ``redis-server`` and ``rabbitmq-server`` packages (what CI's image
+needs once); else they say what is missing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PACKAGES = ("postgresql", "redis-server")
@@ -54,14 +55,14 @@ def _redis_bin() -> Path | None:
     return Path(found) if found else None
 
 
-def _apt_install() -> None:
+def _apt_install(*packages: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *PACKAGES]
+    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
     if subprocess.run(cmd, env=env, capture_output=True).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
         done = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if done.returncode != 0:
-            raise Unavailable(f"apt-get install {' '.join(PACKAGES)} failed: {done.stderr[-500:]}")
+            raise Unavailable(f"apt-get install {' '.join(packages)} failed: {done.stderr[-500:]}")
 
 
 def ensure_binaries() -> tuple[Path, Path]:
@@ -69,7 +70,7 @@ def ensure_binaries() -> tuple[Path, Path]:
     pg, redis = _postgres_bin(), _redis_bin()
     if pg is None or redis is None:
         if os.geteuid() == 0 and shutil.which("apt-get"):
-            _apt_install()
+            _apt_install(*PACKAGES)
             pg, redis = _postgres_bin(), _redis_bin()
         missing = [n for n, b in (("postgresql (initdb, postgres)", pg), ("redis-server", redis)) if b is None]
         if missing:
@@ -122,6 +123,19 @@ class Postgres:
             "DAGSTER_POSTGRES_PASSWORD": "",
             "DAGSTER_POSTGRES_DB": self.db,
         }
+
+    def database(self, name: str) -> Postgres:
+        """The same server with a new, empty database ``name`` (one Dagster instance each)."""
+        import psycopg2
+
+        con = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, dbname=self.db)
+        try:
+            con.autocommit = True
+            with con.cursor() as cur:
+                cur.execute(f'create database "{name}"')
+        finally:
+            con.close()
+        return replace(self, db=name)
 
 
 @contextlib.contextmanager
@@ -190,6 +204,66 @@ def redis(redis_bin: Path) -> Iterator[Redis]:
         yield Redis(port, proc)
     finally:
         stop(proc)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: where Debian's package puts RabbitMQ's own start script (``/usr/sbin/rabbitmq-server`` is a
+#: wrapper that runs it as the ``rabbitmq`` account, with the package's folders)
+RABBITMQ_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
+
+
+def rabbitmq_server() -> Path:
+    """RabbitMQ's start script (installing Debian's ``rabbitmq-server`` as root when missing)."""
+    if not RABBITMQ_SERVER.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        _apt_install("rabbitmq-server")
+    if not RABBITMQ_SERVER.exists():
+        raise Unavailable(f"rabbitmq-server not installed ({RABBITMQ_SERVER}), and this is not root with apt-get")
+    return RABBITMQ_SERVER
+
+
+@dataclass
+class RabbitMQ:
+    port: int
+    proc: subprocess.Popen[bytes]
+    folder: Path
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}//"
+
+
+@contextlib.contextmanager
+def rabbitmq(server: Path) -> Iterator[RabbitMQ]:
+    """A throwaway RabbitMQ node: its own name, ports, database, logs and Erlang cookie in a new
+    folder, and its own Erlang port mapper (stopped with it; the package's, if running, is left
+    alone). The ``guest`` account may connect from 127.0.0.1 only, RabbitMQ's default."""
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-rabbitmq-"))
+    port, dist, epmd = free_port(), free_port(), free_port()
+    (folder / "enabled_plugins").write_text("[].\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "HOME": str(folder),  # the Erlang cookie
+        "RABBITMQ_NODENAME": f"jixiao{port}@localhost",
+        "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+        "RABBITMQ_NODE_PORT": str(port),
+        "RABBITMQ_DIST_PORT": str(dist),
+        "ERL_EPMD_PORT": str(epmd),
+        "RABBITMQ_MNESIA_BASE": str(folder / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(folder / "log"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(folder / "enabled_plugins"),
+        "RABBITMQ_CONFIG_FILE": str(folder / "rabbitmq"),  # none: the defaults
+        "RABBITMQ_PID_FILE": str(folder / "pid"),
+    }
+    proc = subprocess.Popen([str(server)], env=env, cwd=folder, stdout=open(folder / "server.log", "wb"),  # noqa: SIM115
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_port(port, proc, "rabbitmq-server", timeout=120)
+        yield RabbitMQ(port, proc, folder)
+    finally:
+        stop(proc)
+        epmd_bin = shutil.which("epmd") or next(iter(glob.glob("/usr/lib/erlang/erts-*/bin/epmd")), None)
+        if epmd_bin:  # the port mapper the node started detaches from its session
+            subprocess.run([epmd_bin, "-port", str(epmd), "-kill"], capture_output=True, check=False)
         shutil.rmtree(folder, ignore_errors=True)
 
 

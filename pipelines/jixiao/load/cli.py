@@ -64,6 +64,7 @@ def run_load(args: argparse.Namespace) -> int:
             settings,
             progress=Printer(args.quiet),
             force=getattr(args, "force", False),
+            rebuild=getattr(args, "rebuild", False),
             wait=float(getattr(args, "wait", 0) or 0),
         )
     except DataFolderBusy as exc:
@@ -103,7 +104,8 @@ def summary(result: LoadResult, manifests: list[Path]) -> str:
             lines.append(f"  warehouse  NOT published — {wh.message}")
         else:
             c = wh.counts
-            lines.append(f"  warehouse  published {wh.path}")
+            how = "built from nothing" if wh.full else f"{len(wh.changed)} documents changed"
+            lines.append(f"  warehouse  published {wh.path} ({how})")
             if wh.message:  # published, with a warning (no documentation site)
                 lines.append(f"    ! {wh.message}")
             else:

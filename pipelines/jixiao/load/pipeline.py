@@ -426,18 +426,23 @@ def run(
     settings: Settings,
     *,
     force: bool = False,
+    rebuild: bool = False,
     progress: Progress = _quiet,
     wait: float = 0.0,
 ) -> LoadResult:
     """The whole load, in this process (documents in parallel, one warehouse build).
+    ``force``: every document fetched and parsed again and the warehouse built from nothing;
+    ``rebuild``: only the warehouse built from nothing, from the staged documents (as compact
+    as a first load's until the next load; the loads after start from it, not from the build
+    file of before).
 
     The data folder is held for the whole load: a second load waits up to ``wait``
     seconds, then raises :class:`DataFolderBusy`."""
     with hold(settings.data_dir, exclusive=True, wait=wait, what="jixiao load"):
-        return _run(manifests, settings, force=force, progress=progress)
+        return _run(manifests, settings, force=force, rebuild=rebuild, progress=progress)
 
 
-def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Progress) -> LoadResult:
+def _run(manifests: list[Path], settings: Settings, *, force: bool, rebuild: bool, progress: Progress) -> LoadResult:
     t0 = time.perf_counter()
     entries, problems, broken = read_manifests(manifests, settings)
     progress("start", {"documents": len(entries), "problems": len(problems) + len(broken)})
@@ -463,7 +468,13 @@ def _run(manifests: list[Path], settings: Settings, *, force: bool, progress: Pr
     errors = load_errors(entries, problems, broken, ws.store)
     versions = {o.key: o.staged for o in outcomes if o.staged is not None}  # (not read again)
     warehouse = build_warehouse(
-        ws, [e.key for e in entries], errors, force=force, progress=progress, entries=entries, versions=versions
+        ws,
+        [e.key for e in entries],
+        errors,
+        force=force or rebuild,
+        progress=progress,
+        entries=entries,
+        versions=versions,
     )
     for o in outcomes:
         if o.key in warehouse.quarantined:

@@ -46,6 +46,11 @@ META_SCHEMA = "jixiao"
 META_TABLE = f"{META_SCHEMA}.load_info"
 #: the staged version of every document in a build, and where the manifests list it
 VERSIONS_TABLE = f"{META_SCHEMA}.raw_versions"
+#: which build from nothing a file descends from (a copy or an incremental build keeps it)
+LINEAGE_TABLE = f"{META_SCHEMA}.lineage"
+#: the layout of the bookkeeping tables above: part of the basis, so that a build file of an
+#: older layout is built again from nothing (2: the lineage table)
+BUILD_LAYOUT = 2
 
 #: dbt's table of documents and their departments (what a change is recorded against)
 DOCUMENTS_MODEL = "intermediate.int_documents"
@@ -146,7 +151,10 @@ def collect_inputs(
 
 def build_basis(project_dir: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> str:
     """What a build's tables were made with; a build made otherwise is built again whole."""
-    parts = f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}|{storage_version}"
+    parts = (
+        f"{dbt_project_hash(project_dir)}|{__version__}|{PARSER_VERSION}|{SCHEMA_FINGERPRINT}|{storage_version}"
+        f"|{BUILD_LAYOUT}"
+    )
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -296,15 +304,18 @@ CATCH_UP = 100
 def _behind(build: Path, other: Path) -> bool:
     """Whether ``build`` is better made again as a copy of ``other``: made with another basis
     (after a new dbt project, parser or storage version, the first load builds from nothing and
-    the next copies that rather than building from nothing again), more than :data:`CATCH_UP`
-    documents' staged versions apart, or unreadable. (Both files opened once.)"""
+    the next copies that rather than building from nothing again), descending from another
+    build from nothing (after ``--rebuild`` or ``--force``, the next load copies that compact
+    file rather than growing the old one), more than :data:`CATCH_UP` documents' staged
+    versions apart, or unreadable. (Both files opened once.)"""
     con = duckdb.connect()
     try:
         for name, path in (("this", build), ("other", other)):
             con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {name} (READ_ONLY)")
         row = con.execute(
             f"SELECT (SELECT basis FROM this.{META_TABLE} LIMIT 1) IS DISTINCT FROM "
-            f"(SELECT basis FROM other.{META_TABLE} LIMIT 1), "
+            f"(SELECT basis FROM other.{META_TABLE} LIMIT 1) "
+            f"OR (SELECT id FROM this.{LINEAGE_TABLE}) IS DISTINCT FROM (SELECT id FROM other.{LINEAGE_TABLE}), "
             f"(SELECT count(*) FROM this.{VERSIONS_TABLE} AS t FULL JOIN other.{VERSIONS_TABLE} AS o "
             "USING (document_key) WHERE t.version IS DISTINCT FROM o.version)"
         ).fetchone()
@@ -391,6 +402,8 @@ def _create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE {META_TABLE} (fingerprint VARCHAR, built_at VARCHAR, jixiao_version VARCHAR, "
         "parser_version VARCHAR, documents INTEGER, load_errors INTEGER, basis VARCHAR)"
     )
+    con.execute(f"CREATE TABLE {LINEAGE_TABLE} AS SELECT ? AS id, ? AS built_from_nothing_at",
+                [uuid.uuid4().hex, datetime.now(UTC).isoformat(timespec="seconds")])
 
 
 def _record_changes(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:

@@ -52,6 +52,14 @@ def raw_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([RAW_SOURCE, table])
 
 
+class RawTablesConfig(dg.Config):
+    """Set ``from_nothing`` in a run's config (Launchpad: ``ops: {raw_tables: {config:
+    {from_nothing: true}}}``) to build the warehouse from nothing from the staged documents,
+    as ``jixiao load --rebuild`` does (after a build you doubt, or for a compact file)."""
+
+    from_nothing: bool = False
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -67,7 +75,9 @@ def raw_key(table: str) -> dg.AssetKey:
     name="raw_tables",
     op_tags=ON_THE_WAREHOUSE_WORKER,
 )
-def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Iterator[dg.MaterializeResult]:
+def raw_tables(
+    context: dg.AssetExecutionContext, config: RawTablesConfig, jixiao: JixiaoResource
+) -> Iterator[dg.MaterializeResult]:
     """The build file's raw tables brought up to date with the staged rows of every listed
     document and the load errors (the one writer to DuckDB: documents themselves only write
     Parquet). The documents that changed are listed for dbt's incremental models."""
@@ -89,7 +99,7 @@ def raw_tables(context: dg.AssetExecutionContext, jixiao: JixiaoResource) -> Ite
         clean_builds(settings.build_dir)
         path = jixiao.build_path()
         prepared = prepare_build(path)
-        staged = stage_raw(path, inputs)
+        staged = stage_raw(path, inputs, full=config.from_nothing)
     how = "from nothing" if staged.full else f"{len(staged.changed)} changed"
     context.log.info(
         f"staged {len(inputs.versions)} documents ({how}) and {len(inputs.errors)} load errors into {path} "
