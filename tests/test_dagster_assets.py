@@ -17,7 +17,7 @@ import pytest
 
 from jixiao.staging.store import StagingStore
 from tests.conftest import BAD, CORPUS
-from tests.support.digest import table_checksums
+from tests.support.digest import lineage, table_checksums
 from tests.support.staged import null_disclosed
 
 DEPT = "中共广州市委外事工作委员会办公室"
@@ -165,22 +165,14 @@ def test_documents_then_warehouse(env) -> None:  # type: ignore[no-untyped-def]
     assert table_checksums(published) == before
 
     # built again from nothing when the run says so (jixiao load --rebuild's twin): the same tables
-    lineage = _lineage(published)
+    descent = lineage(published)
     rebuilt = definitions.resolve_job_def("build_warehouse").execute_in_process(
         instance=instance, run_config={"ops": {"raw_tables": {"config": {"from_nothing": True}}}}
     )
     assert rebuilt.success
     raw = [m for m in rebuilt.get_asset_materialization_events() if m.asset_key.path[0] == "jixiao_raw"]
     assert raw and all(m.materialization.metadata["full_build"].value is True for m in raw)
-    assert table_checksums(published) == before and _lineage(published) != lineage
-
-
-def _lineage(path: Path) -> str:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return str(con.execute("select id from jixiao.lineage").fetchone())
-    finally:
-        con.close()
+    assert table_checksums(published) == before and lineage(published) != descent
 
 
 def test_a_batch_reports_each_document_as_its_own_partition(env) -> None:  # type: ignore[no-untyped-def]

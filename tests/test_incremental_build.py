@@ -19,7 +19,7 @@ from jixiao.load.pipeline import LoadResult, run
 from jixiao.settings import Settings, SettingsError, load_settings
 from jixiao.warehouse.build import publish_build
 from tests.conftest import CORPUS
-from tests.support.digest import table_checksums
+from tests.support.digest import lineage, table_checksums
 
 pytestmark = pytest.mark.slow
 
@@ -435,16 +435,6 @@ def test_a_build_tests_the_rows_it_changed(tmp_path: Path) -> None:
     }
 
 
-def _lineage(path: Path) -> str:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        row = con.execute("select id from jixiao.lineage").fetchone()
-        assert row is not None
-        return str(row[0])
-    finally:
-        con.close()
-
-
 def test_a_rebuild_builds_the_warehouse_again_from_the_staged_documents(tmp_path: Path) -> None:
     """`jixiao load --rebuild` builds the warehouse from nothing without parsing anything
     again, with the same tables (a warehouse grown by many loads is written compactly); the
@@ -464,9 +454,9 @@ def test_a_rebuild_builds_the_warehouse_again_from_the_staged_documents(tmp_path
     assert first.warehouse is not None and first.warehouse.full
     second = run([three], settings)  # its build file a copy of the first's, brought up to date
     assert second.warehouse is not None and not second.warehouse.full
-    tables, before = table_checksums(settings.warehouse), _lineage(settings.warehouse)
+    tables, before = table_checksums(settings.warehouse), lineage(settings.warehouse)
     builds = sorted(settings.build_dir.glob("cli/*/warehouse.duckdb"))
-    assert len(builds) == 2 and {_lineage(b) for b in builds} == {before}
+    assert len(builds) == 2 and {lineage(b) for b in builds} == {before}
 
     done = subprocess.run(
         [sys.executable, "-m", "jixiao.cli", "load", "--manifest", str(three), "--data-dir", str(settings.data_dir),
@@ -477,12 +467,12 @@ def test_a_rebuild_builds_the_warehouse_again_from_the_staged_documents(tmp_path
     assert "unchanged  (same document, already parsed)" in done.stderr and " loaded " not in done.stderr
     assert "(built from nothing)" in done.stdout
     assert table_checksums(settings.warehouse) == tables
-    rebuilt = _lineage(settings.warehouse)
+    rebuilt = lineage(settings.warehouse)
     assert rebuilt != before
 
     # the next load writes the other build file: made again as a copy of the rebuilt one
     fourth = run([two], settings)
     assert fourth.warehouse is not None and fourth.warehouse.status == "built" and not fourth.warehouse.full
     assert fourth.warehouse.changed == ("2025-广州市教育局",)
-    assert _lineage(settings.warehouse) == rebuilt
-    assert {_lineage(b) for b in settings.build_dir.glob("cli/*/warehouse.duckdb")} == {rebuilt}
+    assert lineage(settings.warehouse) == rebuilt
+    assert {lineage(b) for b in settings.build_dir.glob("cli/*/warehouse.duckdb")} == {rebuilt}

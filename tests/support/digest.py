@@ -47,3 +47,14 @@ def table_checksums(warehouse: Path, ignore_times: bool = False) -> dict[str, tu
         return out
     finally:
         con.close()
+
+
+def lineage(build: Path) -> str:
+    """Which build from nothing a warehouse or build file descends from (``jixiao.lineage``)."""
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        row = con.execute("select id from jixiao.lineage").fetchone()
+        assert row is not None, f"{build} has no lineage"
+        return str(row[0])
+    finally:
+        con.close()
