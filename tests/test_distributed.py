@@ -45,6 +45,7 @@ from tests.support import services
 from tests.support.dagster_api import answers, backfill_status, launch_run, materialize_everything, wait
 from tests.support.digest import table_checksums
 from tests.support.pdfs import deflate_bomb
+from tests.support.sources import corpus_manifest
 
 pytestmark = [pytest.mark.distributed, pytest.mark.slow]
 
@@ -258,22 +259,16 @@ def test_a_backfill_on_celery_workers_survives_a_lost_worker(backing: Services, 
         services.wait_for_workers(backing.redis.url(0), [survivor], timeout=60)
 
 
-def _some_samples(folder: Path, count: int) -> Path:
-    """A manifest of the first ``count`` sample documents, copied into ``folder``."""
-    listed = yaml.safe_load(SAMPLES.read_text(encoding="utf-8"))["documents"][:count]
-    for doc in listed:
-        target = folder / doc["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLES.parent / doc["path"], target)
-    manifest = folder / "some.yaml"
-    manifest.write_text(yaml.safe_dump({"documents": listed}, allow_unicode=True), encoding="utf-8")
-    return manifest
-
-
 def test_a_backfill_on_rabbitmq_survives_a_lost_worker(
     backing: Services, rabbitmq: services.RabbitMQ, tmp_path: Path
 ) -> None:
-    manifest = _some_samples(tmp_path / "sources", 4)
+    manifest = corpus_manifest(  # four of the samples
+        tmp_path / "sources",
+        ("中共广州市委外事工作委员会办公室", 2024, "waiban_2024.pdf"),
+        ("中共广州市委外事工作委员会办公室", 2025, "waiban_2025.pdf"),
+        ("广州市教育局", 2024, "jiaoyu_2024.pdf"),
+        ("广州市科学技术局", 2023, "keji_2023.pdf"),
+    )
     keys = sorted(e.key for e in load_manifest(manifest).entries)
     pg = backing.pg.database("rabbitmq_test")
     with deployment(tmp_path, pg, rabbitmq.url, "rpc://", [manifest], keys) as d:

@@ -50,6 +50,15 @@ def _manifest(folder: Path, name: str, docs: list[str], *, moved: str | None = N
     return manifest
 
 
+def _sources(tmp_path: Path, *docs: str) -> Path:
+    """``tmp_path/sources`` holding these corpus documents (``keji_2023``…)."""
+    src = tmp_path / "sources"
+    src.mkdir()
+    for doc in docs:
+        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    return src
+
+
 def _from_nothing(settings: Settings, manifest: Path, folder: Path) -> LoadResult:
     """The same load built from nothing: the same landing and staging (nothing parsed again),
     no build file, no published warehouse."""
@@ -170,10 +179,7 @@ def _written_between_two_loads(
     """A first load of 科学技术局 2023 and 教育局 2024 (the sources folder also holds 教育局
     2025), then ``write`` into its build file, published again: the build the next load starts
     from."""
-    src = tmp_path / "sources"
-    src.mkdir()
-    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
-        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    src = _sources(tmp_path, "keji_2023", "jiaoyu_2024", "jiaoyu_2025")
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     first = run([_manifest(src, "first.yaml", ["keji_2023", "jiaoyu_2024"])], settings)
     assert first.warehouse is not None and first.warehouse.status == "built"
@@ -243,11 +249,8 @@ def test_a_load_publishes_its_build_file_by_a_link_and_the_next_writes_the_other
     import subprocess
     import sys
 
-    src = tmp_path / "sources"
-    src.mkdir()
     docs = ["keji_2023", "jiaoyu_2024", "jiaoyu_2025", "weijian_2024", "wenguang_2025"]
-    for doc in docs:
-        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    src = _sources(tmp_path, *docs)
     settings = load_settings().with_paths(data_dir=tmp_path / "data")
     files = {slot: settings.build_dir / "cli" / slot / "warehouse.duckdb" for slot in ("a", "b")}
 
@@ -341,10 +344,7 @@ def test_a_new_storage_version_builds_the_warehouse_again_in_it(tmp_path: Path,
     the same tables, and the load after copies that build rather than building the second build
     file from nothing too; going back to the default builds it again in the default format; a
     name DuckDB does not know is refused before anything is loaded."""
-    src = tmp_path / "sources"
-    src.mkdir()
-    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
-        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    src = _sources(tmp_path, "keji_2023", "jiaoyu_2024", "jiaoyu_2025")
     manifest = _manifest(src, "m.yaml", ["keji_2023", "jiaoyu_2024"])
     default = load_settings().with_paths(data_dir=tmp_path / "data")
     assert default.storage_version == "v1.1.0"
@@ -443,10 +443,7 @@ def test_a_rebuild_builds_the_warehouse_again_from_the_staged_documents(tmp_path
     import subprocess
     import sys
 
-    src = tmp_path / "sources"
-    src.mkdir()
-    for doc in ("keji_2023", "jiaoyu_2024", "jiaoyu_2025"):
-        shutil.copy(CORPUS / f"{doc}.pdf", src / f"{doc}.pdf")
+    src = _sources(tmp_path, "keji_2023", "jiaoyu_2024", "jiaoyu_2025")
     two = _manifest(src, "two.yaml", ["keji_2023", "jiaoyu_2024"])
     three = _manifest(src, "three.yaml", ["keji_2023", "jiaoyu_2024", "jiaoyu_2025"])
     settings = load_settings().with_paths(data_dir=tmp_path / "data")

@@ -104,7 +104,8 @@ def summary(result: LoadResult, manifests: list[Path]) -> str:
             lines.append(f"  warehouse  NOT published — {wh.message}")
         else:
             c = wh.counts
-            how = "built from nothing" if wh.full else f"{len(wh.changed)} documents changed"
+            n = len(wh.changed)
+            how = "built from nothing" if wh.full else f"{n} document{'s' if n != 1 else ''} changed"
             lines.append(f"  warehouse  published {wh.path} ({how})")
             if wh.message:  # published, with a warning (no documentation site)
                 lines.append(f"    ! {wh.message}")

@@ -356,7 +356,7 @@ def build_warehouse(
         try:
             t0 = time.perf_counter()
             progress("warehouse", {"step": "staging", "documents": len(inputs.versions)})
-            prepare_build(build)  # the build file the published warehouse is not
+            prepare_build(build, from_nothing=force)  # the build file the published warehouse is not
             staged = stage_raw(build, inputs, full=force)
             counts = staged.counts
             timings["staging_db"] = time.perf_counter() - t0

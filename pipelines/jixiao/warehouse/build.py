@@ -302,20 +302,19 @@ CATCH_UP = 100
 
 
 def _behind(build: Path, other: Path) -> bool:
-    """Whether ``build`` is better made again as a copy of ``other``: made with another basis
-    (after a new dbt project, parser or storage version, the first load builds from nothing and
-    the next copies that rather than building from nothing again), descending from another
-    build from nothing (after ``--rebuild`` or ``--force``, the next load copies that compact
-    file rather than growing the old one), more than :data:`CATCH_UP` documents' staged
-    versions apart, or unreadable. (Both files opened once.)"""
+    """Whether ``build`` is better made again as a copy of ``other``: descending from another
+    build from nothing (one with another basis — after a new dbt project, parser or storage
+    version the first load builds from nothing, and the next copies that rather than building
+    from nothing again — or one after ``--rebuild`` or ``--force``, whose next load copies it
+    rather than growing the older file; a file's basis never changes within its lineage, as
+    :func:`stage_raw` builds from nothing on another), more than :data:`CATCH_UP` documents'
+    staged versions apart, or unreadable. (Both files opened once.)"""
     con = duckdb.connect()
     try:
         for name, path in (("this", build), ("other", other)):
             con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {name} (READ_ONLY)")
         row = con.execute(
-            f"SELECT (SELECT basis FROM this.{META_TABLE} LIMIT 1) IS DISTINCT FROM "
-            f"(SELECT basis FROM other.{META_TABLE} LIMIT 1) "
-            f"OR (SELECT id FROM this.{LINEAGE_TABLE}) IS DISTINCT FROM (SELECT id FROM other.{LINEAGE_TABLE}), "
+            f"SELECT (SELECT id FROM this.{LINEAGE_TABLE}) IS DISTINCT FROM (SELECT id FROM other.{LINEAGE_TABLE}), "
             f"(SELECT count(*) FROM this.{VERSIONS_TABLE} AS t FULL JOIN other.{VERSIONS_TABLE} AS o "
             "USING (document_key) WHERE t.version IS DISTINCT FROM o.version)"
         ).fetchone()
@@ -326,9 +325,10 @@ def _behind(build: Path, other: Path) -> bool:
     return row is None or bool(row[0]) or int(row[1]) > CATCH_UP
 
 
-def prepare_build(build: Path) -> str:
+def prepare_build(build: Path, *, from_nothing: bool = False) -> str:
     """Make ``build`` (from :func:`build_file`) fit to be written, and say what was done
-    (``kept``, ``copied from the last published build`` or ``new``). A
+    (``kept``, ``copied from the last published build`` or ``new``; ``from_nothing``: the
+    build is about to be made from nothing, so nothing is copied). A
     file written by someone else since it was published (its size or time changed), or one a
     reader still holds open (it was published two loads ago), is set aside: its readers keep
     it, and the build starts again as a copy of the other file (the load published last), as
@@ -352,7 +352,7 @@ def prepare_build(build: Path) -> str:
     ):
         remove_build(build)  # (an open reader keeps reading its file)
     if not build.exists():
-        if good:
+        if good and not from_nothing:
             incoming = build.with_name(f".{build.name}.{uuid.uuid4().hex[:8]}.incoming")
             try:
                 shutil.copyfile(other, incoming)

@@ -98,7 +98,7 @@ def raw_tables(
         )
         clean_builds(settings.build_dir)
         path = jixiao.build_path()
-        prepared = prepare_build(path)
+        prepared = prepare_build(path, from_nothing=config.from_nothing)
         staged = stage_raw(path, inputs, full=config.from_nothing)
     how = "from nothing" if staged.full else f"{len(staged.changed)} changed"
     context.log.info(
